@@ -1,0 +1,6 @@
+namespace Automation.LogForwarder;
+
+internal static class Program
+{
+    private static int Main() => 0;
+}

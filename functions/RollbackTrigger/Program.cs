@@ -1,0 +1,6 @@
+namespace Automation.RollbackTrigger;
+
+internal static class Program
+{
+    private static int Main() => 0;
+}
