@@ -1,6 +1,9 @@
+using Automation.Core.Lambda;
+
 namespace Automation.PodRestarter;
 
 internal static class Program
 {
-    private static int Main() => 0;
+    private static Task<int> Main()
+        => LambdaHost.RunAsync(() => PodRestartFunction.Create(Environment.GetEnvironmentVariable, Console.Error, TimeProvider.System));
 }

@@ -1,6 +1,9 @@
+using Automation.Core.Lambda;
+
 namespace Automation.RollbackTrigger;
 
 internal static class Program
 {
-    private static int Main() => 0;
+    private static Task<int> Main()
+        => LambdaHost.RunAsync(() => RollbackFunction.Create(Environment.GetEnvironmentVariable, Console.Error, TimeProvider.System));
 }

@@ -1,0 +1,37 @@
+using Automation.Core.Configuration;
+using Automation.Core.Lambda;
+using Automation.Core.Logs;
+using Automation.Core.Telemetry;
+
+namespace Automation.Core.Pipeline;
+
+/// <summary>
+/// Builds a function's object graph by hand, once, at INIT (no reflection container: the functions are Native AOT).
+/// Lambda's bootstrap and the CLI's offline invoke both come through here, so they run the same code.
+/// </summary>
+public static class FunctionComposition
+{
+    /// <param name="functionName">The template's logical id.</param>
+    /// <param name="environment">Variable lookup: the process environment in Lambda, an overlay in the CLI.</param>
+    /// <param name="createSink">The function's action stage, built from the validated settings.</param>
+    /// <param name="logOutput">Where the function's JSON log lines go.</param>
+    public static ILambdaHandler CreateHandler(
+        string functionName,
+        Func<string, string?> environment,
+        Func<FunctionSettings, JsonLog, IBatchSink> createSink,
+        TextWriter logOutput,
+        TimeProvider time)
+    {
+        var settings = FunctionSettings.FromEnvironment(functionName, environment);
+        var log = new JsonLog(logOutput, time, settings.LogLevel);
+        var sink = createSink(settings, log);
+        var handler = new KafkaBatchHandler(settings, sink, new LogRecordParser(), log, time);
+        log.Info("function initialised", json =>
+        {
+            json.WriteString("function", settings.FunctionName);
+            json.WriteBoolean("reportBatchItemFailures", settings.ReportBatchItemFailures);
+            json.WriteBoolean("dryRun", settings.DryRun);
+        });
+        return handler;
+    }
+}

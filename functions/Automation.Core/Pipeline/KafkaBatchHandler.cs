@@ -1,0 +1,121 @@
+using System.Text.Json;
+using Automation.Core.Configuration;
+using Automation.Core.Kafka;
+using Automation.Core.Lambda;
+using Automation.Core.Logs;
+using Automation.Core.Telemetry;
+
+namespace Automation.Core.Pipeline;
+
+/// <summary>
+/// The handler every function runs: decode the Kafka event, parse each record into log records, hand the batch to
+/// the function's sink, answer with a partial batch response. Bad records are counted, logged by identifier and
+/// skipped; they never fail the batch.
+/// </summary>
+public sealed class KafkaBatchHandler : ILambdaHandler
+{
+    // A batch of 10,000 broken records must not become 10,000 log lines: detail lines are capped, counts are not.
+    internal const int MaxDetailLinesPerBatch = 20;
+
+    private readonly FunctionSettings _settings;
+    private readonly IBatchSink _sink;
+    private readonly LogRecordParser _parser;
+    private readonly JsonLog _log;
+    private readonly TimeProvider _time;
+
+    public KafkaBatchHandler(FunctionSettings settings, IBatchSink sink, LogRecordParser parser, JsonLog log, TimeProvider time)
+    {
+        _settings = settings;
+        _sink = sink;
+        _parser = parser;
+        _log = log;
+        _time = time;
+    }
+
+    public async Task<byte[]> HandleAsync(ReadOnlyMemory<byte> payload, LambdaContext context, CancellationToken cancellationToken)
+    {
+        var started = _time.GetTimestamp();
+
+        // An event that is not a Kafka event at all has no records to skip: that one fails the invocation.
+        var kafka = KafkaEventDecoder.Decode(payload.Span);
+        LogDecodeFailures(kafka, context);
+
+        var logs = new List<LogRecord>(kafka.Records.Count);
+        var parseFailures = 0;
+        var invalidUtf8 = 0;
+        foreach (var record in kafka.Records)
+        {
+            var result = _parser.Parse(record, logs);
+            if (result.InvalidUtf8)
+            {
+                invalidUtf8++;
+            }
+            if (result.Malformed)
+            {
+                parseFailures++;
+                if (parseFailures <= MaxDetailLinesPerBatch)
+                {
+                    _log.Warn("record kept as plain text: its value could not be parsed", json =>
+                    {
+                        json.WriteString("requestId", context.AwsRequestId);
+                        json.WriteString("record", record.Coordinates.ToString());
+                        json.WriteString("reason", result.Problem);
+                    });
+                }
+            }
+        }
+
+        var outcome = await _sink.ProcessAsync(new ParsedBatch(kafka, logs), context, cancellationToken).ConfigureAwait(false);
+        var retry = outcome.Retry.Distinct().OrderBy(r => r.Topic, StringComparer.Ordinal).ThenBy(r => r.Partition).ThenBy(r => r.Offset).ToList();
+
+        var summary = new BatchSummary(
+            _settings.FunctionName,
+            context.AwsRequestId,
+            kafka.Records.Count + kafka.Failures.Count,
+            logs.Count,
+            kafka.ValueBytes,
+            kafka.Failures.Count,
+            parseFailures,
+            invalidUtf8,
+            retry.Count,
+            _time.GetElapsedTime(started));
+        LogSummary(summary);
+
+        if (retry.Count > 0 && !_settings.ReportBatchItemFailures)
+        {
+            throw new BatchRetryRequiredException(retry.Count);
+        }
+
+        var response = new KafkaBatchResponse(
+            retry.Select(r => new BatchItemFailure(new BatchItemIdentifier(r.TopicPartition, r.Offset))).ToList());
+        return JsonSerializer.SerializeToUtf8Bytes(response, PipelineJsonContext.Default.KafkaBatchResponse);
+    }
+
+    private void LogDecodeFailures(KafkaBatch kafka, LambdaContext context)
+    {
+        foreach (var failure in kafka.Failures.Take(MaxDetailLinesPerBatch))
+        {
+            _log.Warn("record skipped: it could not be decoded", json =>
+            {
+                json.WriteString("requestId", context.AwsRequestId);
+                json.WriteString("record", failure.Identifier);
+                json.WriteString("reason", failure.Reason);
+            });
+        }
+    }
+
+    private void LogSummary(BatchSummary summary) => _log.Info("batch processed", json =>
+    {
+        json.WriteString("function", summary.Function);
+        json.WriteString("requestId", summary.RequestId);
+        json.WriteNumber("records", summary.Records);
+        json.WriteNumber("logRecords", summary.LogRecords);
+        json.WriteNumber("bytes", summary.Bytes);
+        json.WriteNumber("decodeFailures", summary.DecodeFailures);
+        json.WriteNumber("parseFailures", summary.ParseFailures);
+        json.WriteNumber("invalidUtf8", summary.InvalidUtf8);
+        json.WriteNumber("retried", summary.Retried);
+        json.WriteNumber("durationMs", Math.Round(summary.Duration.TotalMilliseconds, 3));
+        json.WriteBoolean("dryRun", _settings.DryRun);
+    });
+}

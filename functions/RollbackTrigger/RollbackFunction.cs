@@ -1,0 +1,13 @@
+using Automation.Core.Lambda;
+using Automation.Core.Pipeline;
+
+namespace Automation.RollbackTrigger;
+
+/// <summary>RollbackFunction's object graph. Its actions come in later; for now it decodes, parses and reports.</summary>
+internal static class RollbackFunction
+{
+    public const string LogicalId = "RollbackFunction";
+
+    public static ILambdaHandler Create(Func<string, string?> environment, TextWriter logOutput, TimeProvider time)
+        => FunctionComposition.CreateHandler(LogicalId, environment, (_, _) => new NoActionSink(), logOutput, time);
+}
