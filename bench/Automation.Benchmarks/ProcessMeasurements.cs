@@ -13,9 +13,10 @@ internal static class ProcessMeasurements
     public static async Task<List<double>> ColdStartsAsync(string[] command, byte[] payload, int runs)
     {
         var samples = new List<double>(runs);
-        await using var api = await FakeLambdaRuntimeApi.StartAsync();
         for (var i = 0; i < runs; i++)
         {
+            // A fresh Runtime API per run: a killed process may leave a pending GET next that would swallow the next invocation.
+            await using var api = await FakeLambdaRuntimeApi.StartAsync();
             // The invocation waits in the queue, so the measured time is start-up plus one small invocation.
             var outcome = api.Enqueue(new FakeInvocation(payload));
             var clock = Stopwatch.StartNew();

@@ -74,8 +74,22 @@ public static class FluentBitSamples
     }
 
     /// <summary>
-    /// A Lambda MSK event as large as Lambda sends (6 MB of JSON): Fluent Bit values are base64 in the event, so the
-    /// decoded values are about three quarters of that.
+    /// A Lambda MSK event as large as Lambda sends: at most 6 MB (6,000,000 bytes) of event JSON, the payload limit.
+    /// Values are base64 in the event, so the decoded values are about three quarters of that.
     /// </summary>
-    public static byte[] SixMegabyteEvent() => KafkaEventWriter.Write(Records(targetValueBytes: 6_000_000L * 3 / 4 - 64 * 1024));
+    public static byte[] SixMegabyteEvent()
+    {
+        const int limit = 6_000_000;
+        var records = Records(targetValueBytes: limit * 3L / 4);
+        var payload = KafkaEventWriter.Write(records);
+        while (payload.Length > limit)
+        {
+            // Trim by the average size of a record in the event, then check again.
+            var excess = payload.Length - limit;
+            var perRecord = payload.Length / records.Count;
+            records.RemoveRange(records.Count - (excess / perRecord + 1), excess / perRecord + 1);
+            payload = KafkaEventWriter.Write(records);
+        }
+        return payload;
+    }
 }

@@ -1,3 +1,5 @@
+using Automation.Core.Telemetry;
+
 namespace Automation.Core.Lambda;
 
 /// <summary>
@@ -33,7 +35,7 @@ public static class LambdaHost
     {
         ArgumentNullException.ThrowIfNull(initialize);
         options ??= new LambdaHostOptions();
-        var diagnostics = new RuntimeDiagnostics(options.Diagnostics);
+        var diagnostics = new RuntimeDiagnostics(new JsonLog(options.Diagnostics, options.TimeProvider));
 
         var runtimeApi = options.GetEnvironmentVariable(RuntimeApiVariable);
         if (!LambdaRuntimeClient.TryCreateBaseAddress(runtimeApi, out var baseAddress))

@@ -1,31 +1,22 @@
-using System.Buffers;
-using System.Text;
-using System.Text.Json;
+using Automation.Core.Telemetry;
 
 namespace Automation.Core.Lambda;
 
 /// <summary>
-/// Writes the runtime's own diagnostic lines (init failure, handler failure, Runtime API trouble) as one JSON object
-/// per line, so CloudWatch Logs Insights can filter them. Only exception type and message are written, never a stack.
+/// The runtime's own diagnostic lines (init failure, handler failure, Runtime API trouble), written to the product's
+/// JSON log. Only exception type and message are written, never a stack: stacks can carry data.
 /// </summary>
-internal sealed class RuntimeDiagnostics(TextWriter writer)
+internal sealed class RuntimeDiagnostics(JsonLog log)
 {
-    private readonly Lock _gate = new();
-
     public void Error(string message, Exception? exception = null, string? requestId = null) =>
-        Write("error", message, exception, requestId, retryIn: null);
+        Write(LogSeverity.Error, message, exception, requestId, retryIn: null);
 
     public void Warning(string message, Exception? exception = null, string? requestId = null, TimeSpan? retryIn = null) =>
-        Write("warn", message, exception, requestId, retryIn);
+        Write(LogSeverity.Warn, message, exception, requestId, retryIn);
 
-    private void Write(string level, string message, Exception? exception, string? requestId, TimeSpan? retryIn)
-    {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var json = new Utf8JsonWriter(buffer))
+    private void Write(LogSeverity severity, string message, Exception? exception, string? requestId, TimeSpan? retryIn) =>
+        log.Write(severity, message, json =>
         {
-            json.WriteStartObject();
-            json.WriteString("level", level);
-            json.WriteString("message", message);
             if (exception is not null)
             {
                 json.WriteString("errorType", exception.GetType().Name);
@@ -39,15 +30,5 @@ internal sealed class RuntimeDiagnostics(TextWriter writer)
             {
                 json.WriteNumber("retryInMs", (long)delay.TotalMilliseconds);
             }
-            json.WriteEndObject();
-        }
-
-        var line = Encoding.UTF8.GetString(buffer.WrittenSpan);
-        // One WriteLine per record under a lock: lines from different threads never interleave.
-        lock (_gate)
-        {
-            writer.WriteLine(line);
-            writer.Flush();
-        }
-    }
+        });
 }
