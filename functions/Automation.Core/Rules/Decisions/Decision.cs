@@ -1,0 +1,24 @@
+using Automation.Core.Kafka;
+
+namespace Automation.Core.Rules.Decisions;
+
+/// <summary>
+/// One decision of the engine: for a rule and a group of matching records in one batch, what happened and why.
+/// Every decision is written as one audit line.
+/// </summary>
+/// <param name="Group">The threshold's group_by values (path="value", ...), or the action target without group_by; empty when neither.</param>
+/// <param name="BatchMatches">Matches of this group in this batch.</param>
+/// <param name="WindowCount">Matches of this group within the threshold window (this batch's included); BatchMatches without a threshold.</param>
+/// <param name="Action">The action decided on; null for a rule without actions or a group below its threshold.</param>
+/// <param name="Sample">The last matching record of the group: where to look in Kafka.</param>
+/// <param name="Records">Indices of the group's matching records in the batch.</param>
+public sealed record Decision(
+    string RuleId,
+    DecisionOutcome Outcome,
+    string Reason,
+    string Group,
+    int BatchMatches,
+    long WindowCount,
+    RenderedAction? Action,
+    KafkaCoordinates Sample,
+    IReadOnlyList<int> Records);

@@ -1,0 +1,192 @@
+using System.Text;
+using System.Text.Json;
+using Automation.Core.Logs;
+using Automation.Core.Rules.Matching;
+using Automation.Core.Rules.Templates;
+using Automation.Core.State;
+
+namespace Automation.Core.Rules.Decisions;
+
+/// <summary>
+/// Turns a batch's matches into decisions: thresholds per group over a sliding window, cooldowns per action target,
+/// dry-run. Matches are aggregated per (rule, group) first, so a batch costs one state update per group, not one per
+/// record. Windows follow the records' own timestamps (capped at the clock, so a lagging consumer still sees a burst as
+/// a burst and a record from the future cannot stretch a window); cooldowns follow the clock, when actions really run.
+/// </summary>
+public sealed class DecisionMaker
+{
+    /// <summary>A window is counted in this many buckets: the window slides in steps of a tenth of its length.</summary>
+    internal const int BucketsPerWindow = 10;
+
+    private readonly RuleSet _rules;
+    private readonly IRuleStateStore _store;
+    private readonly TimeProvider _time;
+    private readonly DecisionScope _scope;
+    private readonly bool _dryRun;
+
+    public DecisionMaker(RuleSet rules, IRuleStateStore store, TimeProvider time, DecisionScope scope, bool dryRun)
+    {
+        _rules = rules;
+        _store = store;
+        _time = time;
+        _scope = scope;
+        _dryRun = dryRun;
+    }
+
+    public async Task<IReadOnlyList<Decision>> DecideAsync(IReadOnlyList<LogRecord> records, BatchMatches matches, CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        var decisions = new List<Decision>();
+        for (var ruleIndex = 0; ruleIndex < _rules.Rules.Count; ruleIndex++)
+        {
+            var rule = _rules.Rules[ruleIndex];
+            var hits = matches.RecordsOf(ruleIndex);
+            if (hits.Count == 0 || !_scope.Decides(rule))
+            {
+                continue;
+            }
+            foreach (var group in Group(rule, records, hits))
+            {
+                await DecideGroupAsync(rule, group, records, now, decisions, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        return decisions;
+    }
+
+    private async Task DecideGroupAsync(Rule rule, MatchGroup group, IReadOnlyList<LogRecord> records, DateTimeOffset now, List<Decision> decisions, CancellationToken cancellationToken)
+    {
+        var last = records[group.Records[^1]];
+        var times = group.Records.Select(i => WindowTime(records[i], now)).ToList();
+        var firstSeen = times.Min();
+        var lastSeen = times.Max();
+
+        long windowCount = group.Records.Count;
+        if (rule.Threshold is { } threshold)
+        {
+            var additions = times
+                .GroupBy(t => BucketStart(t, threshold.Within))
+                .Select(bucket => new BucketCount(bucket.Key, bucket.Count()))
+                .ToList();
+            windowCount = await _store.AddAndCountAsync(CounterKey(rule, group.Key), additions, threshold.Within, lastSeen, cancellationToken).ConfigureAwait(false);
+            if (windowCount < threshold.Count)
+            {
+                decisions.Add(Decide(rule, DecisionOutcome.BelowThreshold,
+                    $"{windowCount} of {threshold.Count} matches within {DurationText.Format(threshold.Within)}", group, last, windowCount, action: null));
+                return;
+            }
+        }
+
+        var met = rule.Threshold is { } t ? $"{windowCount} matches within {DurationText.Format(t.Within)} (threshold {t.Count})" : "matched";
+        if (rule.Actions.Count == 0)
+        {
+            decisions.Add(Decide(rule, DecisionOutcome.Fired, met + "; the rule has no actions, it only counts", group, last, windowCount, action: null));
+            return;
+        }
+
+        var facts = new MatchFacts(rule, windowCount, firstSeen, lastSeen);
+        for (var actionIndex = 0; actionIndex < rule.Actions.Count; actionIndex++)
+        {
+            var action = rule.Actions[actionIndex];
+            if (!_scope.Decides(action))
+            {
+                continue;
+            }
+
+            var rendered = Render(action, actionIndex, last, facts);
+            if (rule.Cooldown is { } cooldown &&
+                !await _store.TryClaimAsync(CooldownKey(rule, rendered), now, cooldown, cancellationToken).ConfigureAwait(false))
+            {
+                decisions.Add(Decide(rule, DecisionOutcome.InCooldown,
+                    $"{met}; {action.Type} already fired for this target within the cooldown of {DurationText.Format(cooldown)}", group, last, windowCount, rendered));
+                continue;
+            }
+
+            decisions.Add(_dryRun
+                ? Decide(rule, DecisionOutcome.DryRun, met + "; dry-run: not executed", group, last, windowCount, rendered)
+                : Decide(rule, DecisionOutcome.Fired, met, group, last, windowCount, rendered));
+        }
+    }
+
+    private static Decision Decide(Rule rule, DecisionOutcome outcome, string reason, MatchGroup group, LogRecord last, long windowCount, RenderedAction? action) =>
+        new(rule.Id, outcome, reason, group.Key, group.Records.Count, windowCount, action, last.Source, group.Records);
+
+    /// <summary>
+    /// With a threshold, groups are the group_by values. Without one, a rule's matches group by their action targets
+    /// (different pods are different decisions); a rule with neither has one group.
+    /// </summary>
+    private IEnumerable<MatchGroup> Group(Rule rule, IReadOnlyList<LogRecord> records, IReadOnlyList<int> hits)
+    {
+        var groups = new Dictionary<string, MatchGroup>(StringComparer.Ordinal);
+        foreach (var index in hits)
+        {
+            var key = GroupKey(rule, records[index]);
+            if (!groups.TryGetValue(key, out var group))
+            {
+                group = new MatchGroup(key, []);
+                groups[key] = group;
+            }
+            group.Records.Add(index);
+        }
+        return groups.Values;
+    }
+
+    private string GroupKey(Rule rule, LogRecord record)
+    {
+        if (rule.Threshold is { GroupBy.Count: > 0 } threshold)
+        {
+            return string.Join(", ", threshold.GroupBy.Select(path =>
+                path.Text + "=" + (RecordValues.TryGet(record, path, out var value) ? JsonSerializer.Serialize(value, RulesJsonContext.Default.String) : "null")));
+        }
+        if (rule.Threshold is null)
+        {
+            return string.Join(" | ", rule.Actions.Where(_scope.Decides).Select(action => TargetText(action, record)));
+        }
+        return "";
+    }
+
+    private static RenderedAction Render(RuleAction action, int index, LogRecord record, MatchFacts facts)
+    {
+        var parameters = action.Parameters.ToDictionary(p => p.Key, p => TemplateRenderer.Render(p.Value, record, facts), StringComparer.Ordinal);
+        return new RenderedAction(action.Type, index, parameters, TargetText(action, record));
+    }
+
+    /// <summary>
+    /// The action's parameters with record fields filled in and facts left as written: what the action acts on,
+    /// stable across batches however the counts change. Sorted by name, so it does not depend on file order.
+    /// </summary>
+    private static string TargetText(RuleAction action, LogRecord record)
+    {
+        var text = new StringBuilder(action.Type);
+        foreach (var (name, template) in action.Parameters.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            text.Append(' ').Append(name).Append('=');
+            foreach (var part in template.Parts)
+            {
+                text.Append(part switch
+                {
+                    LiteralPart literal => literal.Text,
+                    VariablePart { Variable.Fact: { } fact } => "{{" + fact + "}}",
+                    VariablePart variable => RecordValues.TryGet(record, variable.Variable.RecordField, out var value) ? value : "",
+                    _ => "",
+                });
+            }
+        }
+        return text.ToString();
+    }
+
+    private string CounterKey(Rule rule, string group) => $"count|{_scope.Name}|{rule.Id}|{group}";
+
+    private static string CooldownKey(Rule rule, RenderedAction action) => $"cooldown|{rule.Id}|{action.Index}|{action.Target}";
+
+    private static DateTimeOffset WindowTime(LogRecord record, DateTimeOffset now) =>
+        record.TimestampSource == LogTimestampSource.Unknown || record.Timestamp > now ? now : record.Timestamp;
+
+    internal static DateTimeOffset BucketStart(DateTimeOffset time, TimeSpan within)
+    {
+        var width = Math.Max(TimeSpan.TicksPerSecond, within.Ticks / BucketsPerWindow);
+        var ticks = time.UtcTicks - time.UtcTicks % width;
+        return new DateTimeOffset(ticks, TimeSpan.Zero);
+    }
+
+    private sealed record MatchGroup(string Key, List<int> Records);
+}

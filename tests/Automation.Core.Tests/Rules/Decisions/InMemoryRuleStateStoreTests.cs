@@ -1,0 +1,38 @@
+using Automation.Core.State;
+
+namespace Automation.Core.Tests.Rules.Decisions;
+
+public sealed class InMemoryRuleStateStoreTests
+{
+    private static readonly DateTimeOffset Noon = new(2026, 11, 27, 12, 0, 0, TimeSpan.Zero);
+    private readonly InMemoryRuleStateStore _store = new();
+
+    [Fact]
+    public async Task Counts_sum_the_buckets_inside_the_window_only()
+    {
+        var within = TimeSpan.FromMinutes(2);
+        await _store.AddAndCountAsync("k", [new(Noon.AddMinutes(-3), 5), new(Noon.AddMinutes(-1), 2)], within, Noon.AddMinutes(-1), CancellationToken.None);
+
+        var total = await _store.AddAndCountAsync("k", [new(Noon, 1)], within, Noon, CancellationToken.None);
+
+        Assert.Equal(3, total);
+    }
+
+    [Fact]
+    public async Task Counters_are_separate_per_key()
+    {
+        await _store.AddAndCountAsync("a", [new(Noon, 4)], TimeSpan.FromMinutes(1), Noon, CancellationToken.None);
+
+        Assert.Equal(1, await _store.AddAndCountAsync("b", [new(Noon, 1)], TimeSpan.FromMinutes(1), Noon, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Of_concurrent_claims_exactly_one_wins_until_it_expires()
+    {
+        var claims = await Task.WhenAll(Enumerable.Range(0, 32).Select(_ => Task.Run(() => _store.TryClaimAsync("c", Noon, TimeSpan.FromMinutes(5), CancellationToken.None))));
+
+        Assert.Equal(1, claims.Count(c => c));
+        Assert.False(await _store.TryClaimAsync("c", Noon.AddMinutes(4), TimeSpan.FromMinutes(5), CancellationToken.None));
+        Assert.True(await _store.TryClaimAsync("c", Noon.AddMinutes(5), TimeSpan.FromMinutes(5), CancellationToken.None));
+    }
+}
