@@ -1,0 +1,68 @@
+using Automation.Core.Logs;
+
+namespace Automation.Core.Rules.Actions;
+
+/// <summary>
+/// Every action type a rule may name, the function that executes it and the parameters it takes. The loader checks
+/// rules files against it (unknown types and parameters are errors); each function runs the actions it owns.
+/// </summary>
+public static class ActionCatalog
+{
+    public const string PodRestartFunction = "PodRestartFunction";
+    public const string RollbackFunction = "RollbackFunction";
+    public const string LogForwarderFunction = "LogForwarderFunction";
+
+    public const string RestartPod = "restart_pod";
+    public const string RolloutRestart = "rollout_restart";
+    public const string GitHubWorkflow = "github_workflow";
+    public const string Forward = "forward";
+
+    /// <summary>The action's own key in a rules file; every other key is a parameter.</summary>
+    public const string TypeKey = "type";
+
+    public static IReadOnlyList<ActionDefinition> Types { get; } =
+    [
+        new(RestartPod, PodRestartFunction, "Delete the pod so its controller recreates it.",
+        [
+            Optional("namespace", "The pod's namespace; default: the record's kubernetes.namespace_name.", FieldPath.Parse("kubernetes.namespace_name")),
+            Optional("pod", "The pod's name; default: the record's kubernetes.pod_name.", FieldPath.Parse("kubernetes.pod_name")),
+            new("grace_period_seconds", ActionParameterKind.NonNegativeInteger, Required: false,
+                "Seconds the pod gets to stop; default: the pod's own terminationGracePeriodSeconds.", []),
+            Optional("cluster", "The EKS cluster; default: the function's configured cluster."),
+        ]),
+        new(RolloutRestart, PodRestartFunction, "Restart a workload's pods one by one, as `kubectl rollout restart` does.",
+        [
+            Required("namespace", "The workload's namespace."),
+            Required("workload", "The workload's name."),
+            new("kind", ActionParameterKind.Choice, Required: false,
+                "The workload's kind; default: Deployment.", ["Deployment", "StatefulSet", "DaemonSet"]),
+            Optional("cluster", "The EKS cluster; default: the function's configured cluster."),
+        ]),
+        new(GitHubWorkflow, RollbackFunction, "Dispatch a GitHub Actions workflow (workflow_dispatch), e.g. a rollback.",
+        [
+            new("repo", ActionParameterKind.Repository, Required: true, "The repository, owner/name.", []),
+            Required("workflow", "The workflow's file name (rollback.yml) or id."),
+            Optional("ref", "The branch or tag to run the workflow on; default: the repository's default branch."),
+            new("inputs", ActionParameterKind.TemplateMap, Required: false,
+                "The workflow's inputs, name → template; they reach the action as parameters inputs.<name>.", []),
+            new("rollback_to", ActionParameterKind.Choice, Required: false,
+                "last_successful_run: look up the head commit of the newest successful run on the branch and pass it as an input.",
+                ["last_successful_run"]),
+        ]),
+        new(Forward, LogForwarderFunction, "Forward the matching records to OpenSearch, annotated with the rule.",
+        [
+            Optional("index", "The index to write to; default: the function's configured index."),
+        ]),
+    ];
+
+    public static ActionDefinition? Find(string type) => Types.FirstOrDefault(t => t.Type == type);
+
+    /// <summary>The action types a function executes (it ignores the others).</summary>
+    public static IEnumerable<ActionDefinition> OwnedBy(string function) => Types.Where(t => t.Function == function);
+
+    private static ActionParameter Required(string name, string description) =>
+        new(name, ActionParameterKind.Text, Required: true, description, []);
+
+    private static ActionParameter Optional(string name, string description, FieldPath? defaultField = null) =>
+        new(name, ActionParameterKind.Text, Required: false, description, [], defaultField);
+}

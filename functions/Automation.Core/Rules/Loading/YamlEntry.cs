@@ -1,0 +1,3 @@
+namespace Automation.Core.Rules.Loading;
+
+internal sealed record YamlEntry(YamlScalar Key, YamlNode Value);

@@ -1,0 +1,3 @@
+namespace Automation.Core.Rules.Loading;
+
+internal sealed record YamlSequence(IReadOnlyList<YamlNode> Items, TextPosition Start, TextPosition End) : YamlNode(Start, End);
