@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Automation.Core.Kafka;
 
@@ -7,8 +8,9 @@ namespace Automation.Core.Logs;
 /// <summary>
 /// Reads a Kafka value that is one JSON object: Fluent Bit's kubernetes filter output (<c>log</c>, <c>stream</c>,
 /// <c>kubernetes{…}</c>, <c>@timestamp</c>), an application's own JSON line, or an OTLP export (handed to
-/// <see cref="OtlpLogReader"/>). One pass over the top level notes where the keys we care about are; values are
-/// read from those slices only when needed. The precedence below is the one docs/logs.md documents.
+/// <see cref="OtlpLogReader"/>). One pass over the top level validates the value and notes where the keys we care
+/// about are; values are read from those slices only when needed, most of them straight from the bytes. The
+/// precedence below is the one docs/logs.md documents.
 /// </summary>
 internal static class JsonLogReader
 {
@@ -28,6 +30,17 @@ internal static class JsonLogReader
     private static readonly Key[] AppTimeKeys = [Key.Timestamp, Key.Time, Key.Ts, Key.AtTimestamp];
     private static readonly Key[] RootTimeKeys = [Key.AtTimestamp, Key.Timestamp, Key.Time, Key.Ts];
 
+    /// <summary>Where a key's value is and what the scan saw of it; <see cref="JsonTokenType.None"/> when the key is absent.</summary>
+    private readonly record struct Slot(int Start, int End, JsonTokenType Type, bool Escaped)
+    {
+        public Range Range => Start..End;
+
+        /// <summary>A string's bytes between its quotes, still escaped when <see cref="Escaped"/>.</summary>
+        public Range Content => (Start + 1)..(End - 1);
+
+        public bool IsPlainString => Type == JsonTokenType.String && !Escaped;
+    }
+
     /// <summary>
     /// Appends the log records of a JSON value. False when it is not a valid JSON object: nothing was appended and
     /// <paramref name="problem"/> says why. True with a problem when records were produced but some were dropped.
@@ -35,74 +48,63 @@ internal static class JsonLogReader
     public static bool TryRead(ReadOnlyMemory<byte> value, KafkaRecord source, List<LogRecord> output, out string? problem)
     {
         var json = value.Span;
-        Span<Range> root = stackalloc Range[(int)Key.Count];
+        Span<Slot> root = stackalloc Slot[(int)Key.Count];
         if (!TryScan(json, root, out problem))
         {
             return false;
         }
 
-        if (Has(root, Key.ResourceLogs) && json[root[(int)Key.ResourceLogs].Start] == (byte)'[')
+        if (root[(int)Key.ResourceLogs] is { Type: JsonTokenType.StartArray } resourceLogs)
         {
-            problem = OtlpLogReader.Read(value, root[(int)Key.ResourceLogs], source, output);
+            problem = OtlpLogReader.Read(value, resourceLogs.Range, source, output);
             return true;
         }
 
-        KubernetesMetadata? kubernetes = null;
-        if (Has(root, Key.Kubernetes))
+        // Read on first use (LogRecord.Kubernetes): most records are never acted on, and the slice is already validated.
+        var kubernetes = root[(int)Key.Kubernetes] is { Type: JsonTokenType.StartObject } k ? k.Range : default;
+
+        // An application's JSON line inside "log" (Fluent Bit's Merge_Log): its fields join the record's. An escaped
+        // line is unescaped into a rented buffer to be read here; the record's fields unescape it again if looked up.
+        var log = root[(int)Key.Log];
+        byte[]? rented = null;
+        try
         {
-            var reader = JsonNavigator.Open(json[root[(int)Key.Kubernetes]]);
-            if (reader.TokenType == JsonTokenType.StartObject)
+            Span<Slot> app = stackalloc Slot[(int)Key.Count];
+            var appJson = ReadOnlySpan<byte>.Empty;
+            var hasApp = TryReadJsonLine(json, log, ref rented, out appJson) && TryScan(appJson, app, out _);
+
+            var message = (hasApp ? FirstText(appJson, app, AppMessageKeys) : null)
+                ?? FirstText(json, root, RootMessageKeys)
+                ?? RemainingFields(json);
+            var level = (hasApp ? FirstLevel(appJson, app) : null) ?? FirstLevel(json, root);
+
+            var (time, timeSource) = (hasApp && TryFirstTime(appJson, app, AppTimeKeys, out var appTime)) ? (appTime, LogTimestampSource.Record)
+                : TryFirstTime(json, root, RootTimeKeys, out var rootTime) ? (rootTime, LogTimestampSource.Record)
+                : LogRecordParser.KafkaTime(source);
+
+            var fields = new LogFields(value, hasApp ? log.Range : default, log.Escaped, kubernetes);
+            output.Add(new LogRecord(source.Coordinates, time, timeSource, LogText.TrimLineEnd(message), level,
+                ReadStream(json, root[(int)Key.Stream]), null, fields, LogFormat.Json));
+            return true;
+        }
+        finally
+        {
+            if (rented is not null)
             {
-                kubernetes = KubernetesMetadataReader.Read(ref reader);
+                ArrayPool<byte>.Shared.Return(rented);
             }
         }
-
-        // An application's JSON line inside "log" (Fluent Bit's Merge_Log): its fields join the record's.
-        var app = ReadOnlyMemory<byte>.Empty;
-        Span<Range> appKeys = stackalloc Range[(int)Key.Count];
-        if (Has(root, Key.Log) && TryUnescapeJsonLine(value, root[(int)Key.Log]) is { } line && TryScan(line.Span, appKeys, out _))
-        {
-            app = line;
-        }
-        var hasApp = !app.IsEmpty;
-        var appJson = app.Span;
-
-        var message = (hasApp ? FirstText(appJson, appKeys, AppMessageKeys) : null)
-            ?? FirstText(json, root, RootMessageKeys)
-            ?? RemainingFields(json);
-        var level = (hasApp ? FirstLevel(appJson, appKeys) : null) ?? FirstLevel(json, root);
-
-        var (time, timeSource) = (hasApp && TryFirstTime(appJson, appKeys, AppTimeKeys, out var appTime)) ? (appTime, LogTimestampSource.Record)
-            : TryFirstTime(json, root, RootTimeKeys, out var rootTime) ? (rootTime, LogTimestampSource.Record)
-            : LogRecordParser.KafkaTime(source);
-
-        string? stream = null;
-        if (Has(root, Key.Stream))
-        {
-            var reader = JsonNavigator.Open(json[root[(int)Key.Stream]]);
-            stream = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
-        }
-
-        var fields = hasApp
-            ? new LogFields(new JsonFieldLayer(value), new JsonFieldLayer(app, "log"), new JsonFieldLayer(app))
-            : new LogFields(new JsonFieldLayer(value));
-        output.Add(new LogRecord(source.Coordinates, time, timeSource, LogText.TrimLineEnd(message), level, stream,
-            kubernetes, fields, LogFormat.Json));
-        return true;
     }
 
+    private const string LoneSurrogate = "a JSON string escapes half of a UTF-16 surrogate pair";
+
     /// <summary>
-    /// Validates the whole value (depth included) and notes the value range of each known top-level key. Afterwards
-    /// every slice can be read without a JSON error.
+    /// Validates the whole value (depth included, and every escaped string, see <see cref="Decodes"/>) and notes
+    /// where the value of each known top-level key is. Afterwards every slice can be read without a JSON error.
     /// </summary>
-    private static bool TryScan(ReadOnlySpan<byte> json, Span<Range> found, out string? problem)
+    private static bool TryScan(ReadOnlySpan<byte> json, Span<Slot> found, out string? problem)
     {
         found.Clear();
-        if (!EscapedStringsDecode(json))
-        {
-            problem = "a JSON string escapes half of a UTF-16 surrogate pair";
-            return false;
-        }
         var reader = new Utf8JsonReader(json, JsonLimits.ReaderOptions);
         try
         {
@@ -113,12 +115,24 @@ internal static class JsonLogReader
             }
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
+                if (!Decodes(ref reader))
+                {
+                    problem = LoneSurrogate;
+                    return false;
+                }
                 var key = Identify(ref reader);
                 reader.Read();
-                var range = JsonNavigator.ValueRange(ref reader);
-                if (key != Key.Count && found[(int)key].End.Value == 0)
+                var start = (int)reader.TokenStartIndex;
+                var type = reader.TokenType;
+                var escaped = type == JsonTokenType.String && reader.ValueIsEscaped;
+                if (!SkipDecoding(ref reader))
                 {
-                    found[(int)key] = range;
+                    problem = LoneSurrogate;
+                    return false;
+                }
+                if (key != Key.Count && found[(int)key].Type == JsonTokenType.None)
+                {
+                    found[(int)key] = new Slot(start, (int)reader.BytesConsumed, type, escaped);
                 }
             }
             // Only white space may follow the object; anything else makes the reader throw here.
@@ -135,133 +149,145 @@ internal static class JsonLogReader
         }
     }
 
+    /// <summary>As <see cref="Utf8JsonReader.Skip"/>, checking every string on the way; false at one that does not decode.</summary>
+    private static bool SkipDecoding(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType is not (JsonTokenType.StartObject or JsonTokenType.StartArray))
+        {
+            return Decodes(ref reader);
+        }
+        var depth = reader.CurrentDepth;
+        while (reader.Read() && reader.CurrentDepth > depth)
+        {
+            if (!Decodes(ref reader))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /// <summary>
     /// JSON grammar allows <c>"\ud800"</c>, a lone surrogate that no .NET string can hold: reading it later would
-    /// throw. Such values are refused here, so every string of an accepted value decodes. Only values with a
-    /// <c>\uD…</c> escape pay for the check.
+    /// throw. Such values are refused while scanning, so every string of an accepted value decodes. Only strings
+    /// with a <c>\uD…</c> escape pay for the check.
     /// </summary>
-    private static bool EscapedStringsDecode(ReadOnlySpan<byte> json)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool Decodes(ref Utf8JsonReader reader) =>
+        reader.TokenType is not (JsonTokenType.String or JsonTokenType.PropertyName) || !reader.ValueIsEscaped || EscapesDecode(ref reader);
+
+    private static bool EscapesDecode(ref Utf8JsonReader reader)
     {
-        if (json.IndexOf("\\ud"u8) < 0 && json.IndexOf("\\uD"u8) < 0)
+        var raw = reader.ValueSpan;
+        if (raw.IndexOf("\\ud"u8) < 0 && raw.IndexOf("\\uD"u8) < 0)
         {
             return true;
         }
-        var reader = new Utf8JsonReader(json, JsonLimits.ReaderOptions);
-        byte[]? rented = null;
+        var buffer = ArrayPool<byte>.Shared.Rent(raw.Length);
         try
         {
-            while (reader.Read())
-            {
-                if (reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName && reader.ValueIsEscaped)
-                {
-                    var length = reader.ValueSpan.Length;
-                    if (rented is null || rented.Length < length)
-                    {
-                        if (rented is not null)
-                        {
-                            ArrayPool<byte>.Shared.Return(rented);
-                        }
-                        rented = ArrayPool<byte>.Shared.Rent(length);
-                    }
-                    reader.CopyString(rented);
-                }
-            }
+            reader.CopyString(buffer);
             return true;
         }
         catch (InvalidOperationException)
         {
             return false;
         }
-        catch (JsonException)
-        {
-            return true; // not JSON at all: the scan itself reports it
-        }
         finally
         {
-            if (rented is not null)
-            {
-                ArrayPool<byte>.Shared.Return(rented);
-            }
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
-    private static Key Identify(ref Utf8JsonReader reader) =>
-        reader.ValueTextEquals("log"u8) ? Key.Log
-        : reader.ValueTextEquals("message"u8) ? Key.Message
-        : reader.ValueTextEquals("msg"u8) ? Key.Msg
-        : reader.ValueTextEquals("MESSAGE"u8) ? Key.JournalMessage
-        : reader.ValueTextEquals("level"u8) ? Key.Level
-        : reader.ValueTextEquals("severity"u8) ? Key.Severity
-        : reader.ValueTextEquals("lvl"u8) ? Key.Lvl
-        : reader.ValueTextEquals("loglevel"u8) ? Key.LogLevel
-        : reader.ValueTextEquals("log.level"u8) ? Key.EcsLevel
-        : reader.ValueTextEquals("timestamp"u8) ? Key.Timestamp
-        : reader.ValueTextEquals("time"u8) ? Key.Time
-        : reader.ValueTextEquals("ts"u8) ? Key.Ts
-        : reader.ValueTextEquals("@timestamp"u8) ? Key.AtTimestamp
-        : reader.ValueTextEquals("stream"u8) ? Key.Stream
-        : reader.ValueTextEquals("kubernetes"u8) ? Key.Kubernetes
-        : reader.ValueTextEquals("resourceLogs"u8) ? Key.ResourceLogs
-        : Key.Count;
+    /// <summary>Which key a property name is. Every property name of every record passes here.</summary>
+    private static Key Identify(ref Utf8JsonReader reader)
+    {
+        if (!reader.ValueIsEscaped)
+        {
+            return Identify(reader.ValueSpan);
+        }
+        // Escaped, no name of ours takes more than 6 bytes per character (12 characters at most).
+        const int MaxEscapedName = 6 * 12;
+        if (reader.ValueSpan.Length > MaxEscapedName)
+        {
+            return Key.Count;
+        }
+        Span<byte> name = stackalloc byte[MaxEscapedName];
+        return Identify(name[..reader.CopyString(name)]);
+    }
 
-    private static bool Has(ReadOnlySpan<Range> found, Key key) => found[(int)key].End.Value != 0;
+    private static Key Identify(ReadOnlySpan<byte> name) => name.Length switch
+    {
+        2 when name.SequenceEqual("ts"u8) => Key.Ts,
+        3 when name.SequenceEqual("log"u8) => Key.Log,
+        3 when name.SequenceEqual("msg"u8) => Key.Msg,
+        3 when name.SequenceEqual("lvl"u8) => Key.Lvl,
+        4 when name.SequenceEqual("time"u8) => Key.Time,
+        5 when name.SequenceEqual("level"u8) => Key.Level,
+        6 when name.SequenceEqual("stream"u8) => Key.Stream,
+        7 when name.SequenceEqual("message"u8) => Key.Message,
+        7 when name.SequenceEqual("MESSAGE"u8) => Key.JournalMessage,
+        8 when name.SequenceEqual("severity"u8) => Key.Severity,
+        8 when name.SequenceEqual("loglevel"u8) => Key.LogLevel,
+        9 when name.SequenceEqual("log.level"u8) => Key.EcsLevel,
+        9 when name.SequenceEqual("timestamp"u8) => Key.Timestamp,
+        10 when name.SequenceEqual("@timestamp"u8) => Key.AtTimestamp,
+        10 when name.SequenceEqual("kubernetes"u8) => Key.Kubernetes,
+        12 when name.SequenceEqual("resourceLogs"u8) => Key.ResourceLogs,
+        _ => Key.Count,
+    };
 
     /// <summary>
-    /// The unescaped bytes of the <c>log</c> string when it looks like a JSON object (first non-blank character
-    /// <c>{</c>); otherwise null, and the line stays plain text.
+    /// The <c>log</c> string's text when it looks like a JSON object (first non-blank character <c>{</c>): a slice
+    /// of the value, or unescaped into <paramref name="rented"/> (rented here, returned by the caller). False otherwise,
+    /// and the line stays plain text.
     /// </summary>
-    private static ReadOnlyMemory<byte>? TryUnescapeJsonLine(ReadOnlyMemory<byte> value, Range logRange)
+    private static bool TryReadJsonLine(ReadOnlySpan<byte> json, Slot log, scoped ref byte[]? rented, out ReadOnlySpan<byte> line)
     {
-        var reader = JsonNavigator.Open(value.Span[logRange]);
-        if (reader.TokenType != JsonTokenType.String)
+        line = default;
+        if (log.Type != JsonTokenType.String)
         {
-            return null;
+            return false;
         }
-        var raw = reader.ValueSpan;
+        var raw = json[log.Content];
         var first = LogText.FirstNonWhiteSpace(raw);
         if (first < 0 || raw[first] != (byte)'{')
         {
-            return null;
+            return false;
         }
-        if (!reader.ValueIsEscaped)
+        if (!log.Escaped)
         {
-            // The string's bytes need no unescaping: slice the value instead of copying (skip the opening quote).
-            return value.Slice(logRange.Start.Value + 1, raw.Length);
+            line = raw;
+            return true;
         }
-        var unescaped = new byte[raw.Length];
-        var written = reader.CopyString(unescaped);
-        return unescaped.AsMemory(0, written);
+        var reader = JsonNavigator.Open(json[log.Range]);
+        rented = ArrayPool<byte>.Shared.Rent(raw.Length);
+        line = rented.AsSpan(0, reader.CopyString(rented));
+        return true;
     }
 
-    private static string? FirstText(ReadOnlySpan<byte> json, ReadOnlySpan<Range> found, Key[] keys)
+    private static string? FirstText(ReadOnlySpan<byte> json, ReadOnlySpan<Slot> found, Key[] keys)
     {
         foreach (var key in keys)
         {
-            if (!Has(found, key))
+            var slot = found[(int)key];
+            if (slot.Type is JsonTokenType.None or JsonTokenType.Null)
             {
                 continue;
             }
-            var slice = json[found[(int)key]];
-            var reader = JsonNavigator.Open(slice);
-            if (reader.TokenType == JsonTokenType.String)
+            if (slot.IsPlainString)
             {
-                return ReadLine(ref reader);
+                return LogText.Decode(LogText.TrimLineEnd(json[slot.Content]));
             }
-            if (JsonNavigator.ReadAsText(ref reader, slice) is { } text)
-            {
-                return text;
-            }
+            var reader = JsonNavigator.Open(json[slot.Range]);
+            return slot.Type == JsonTokenType.String ? ReadLine(ref reader) : JsonNavigator.ReadAsText(ref reader, json[slot.Range]);
         }
         return null;
     }
 
-    /// <summary>A string value with its trailing CR/LF dropped before decoding (one string, not two).</summary>
+    /// <summary>An escaped string value with its trailing CR/LF dropped before decoding (one string, not two).</summary>
     private static string ReadLine(ref Utf8JsonReader reader)
     {
-        if (!reader.ValueIsEscaped)
-        {
-            return LogText.Decode(LogText.TrimLineEnd(reader.ValueSpan));
-        }
         var buffer = ArrayPool<byte>.Shared.Rent(reader.ValueSpan.Length);
         try
         {
@@ -274,19 +300,16 @@ internal static class JsonLogReader
         }
     }
 
-    private static string? FirstLevel(ReadOnlySpan<byte> json, ReadOnlySpan<Range> found)
+    private static string? FirstLevel(ReadOnlySpan<byte> json, ReadOnlySpan<Slot> found)
     {
         foreach (var key in LevelKeys)
         {
-            if (!Has(found, key))
+            var slot = found[(int)key];
+            var level = slot.Type switch
             {
-                continue;
-            }
-            var reader = JsonNavigator.Open(json[found[(int)key]]);
-            var level = reader.TokenType switch
-            {
-                JsonTokenType.String => LogLevels.Normalize(reader.GetString()),
-                JsonTokenType.Number => LogLevels.FromNumber(LogText.Decode(reader.ValueSpan)),
+                JsonTokenType.String when slot.Escaped => LogLevels.Normalize(JsonNavigator.Open(json[slot.Range]).GetString()),
+                JsonTokenType.String => LogLevels.NormalizeUtf8(json[slot.Content]),
+                JsonTokenType.Number => LogLevels.FromNumber(json[slot.Range]),
                 _ => null,
             };
             if (level is not null)
@@ -297,22 +320,45 @@ internal static class JsonLogReader
         return null;
     }
 
-    private static bool TryFirstTime(ReadOnlySpan<byte> json, ReadOnlySpan<Range> found, Key[] keys, out DateTimeOffset time)
+    private static bool TryFirstTime(ReadOnlySpan<byte> json, ReadOnlySpan<Slot> found, Key[] keys, out DateTimeOffset time)
     {
         foreach (var key in keys)
         {
-            if (!Has(found, key))
-            {
-                continue;
-            }
-            var reader = JsonNavigator.Open(json[found[(int)key]]);
-            if (LogTimestamps.TryRead(ref reader, out time))
+            var slot = found[(int)key];
+            if (slot.Type == JsonTokenType.Number && LogTimestamps.TryFromEpochText(json[slot.Range], out time))
             {
                 return true;
+            }
+            if (slot.IsPlainString && LogTimestamps.TryParseUtf8(json[slot.Content], out time))
+            {
+                return true;
+            }
+            if (slot is { Type: JsonTokenType.String, Escaped: true })
+            {
+                var reader = JsonNavigator.Open(json[slot.Range]);
+                if (LogTimestamps.TryRead(ref reader, out time))
+                {
+                    return true;
+                }
             }
         }
         time = default;
         return false;
+    }
+
+    /// <summary>stdout or stderr, which every container runtime writes, without a string per record.</summary>
+    private static string? ReadStream(ReadOnlySpan<byte> json, Slot stream)
+    {
+        if (stream.Type != JsonTokenType.String)
+        {
+            return null;
+        }
+        if (stream.Escaped)
+        {
+            return JsonNavigator.Open(json[stream.Range]).GetString();
+        }
+        var text = json[stream.Content];
+        return text.SequenceEqual("stdout"u8) ? "stdout" : text.SequenceEqual("stderr"u8) ? "stderr" : LogText.Decode(text);
     }
 
     /// <summary>

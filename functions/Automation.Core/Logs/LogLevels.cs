@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace Automation.Core.Logs;
 
 /// <summary>
@@ -14,14 +16,35 @@ internal static class LogLevels
     public const string Fatal = "fatal";
 
     /// <summary>A level word from a record; null for blank or over-long text.</summary>
-    public static string? Normalize(string? text)
+    public static string? Normalize(string? text) => Normalize(text.AsSpan());
+
+    /// <summary>As <see cref="Normalize(string?)"/>; a known word costs no allocation.</summary>
+    public static string? Normalize(ReadOnlySpan<char> text)
     {
-        var word = text.AsSpan().Trim();
+        var word = text.Trim();
         if (word.IsEmpty || word.Length > JsonLimits.MaxShortValueLength)
         {
             return null;
         }
-        return TryKnown(word) ?? word.ToString().ToLowerInvariant();
+        if (TryKnown(word) is { } known)
+        {
+            return known;
+        }
+        Span<char> lower = stackalloc char[JsonLimits.MaxShortValueLength];
+        return new string(lower[..word.ToLowerInvariant(lower)]);
+    }
+
+    /// <summary>As <see cref="Normalize(string?)"/> for the UTF-8 text of an unescaped JSON string.</summary>
+    public static string? NormalizeUtf8(ReadOnlySpan<byte> utf8)
+    {
+        // Decoded, UTF-8 never has more chars than bytes. Longer text is decoded whole, so it trims exactly as before.
+        const int MaxStackBytes = 256;
+        if (utf8.Length > MaxStackBytes)
+        {
+            return Normalize(LogText.Decode(utf8));
+        }
+        Span<char> text = stackalloc char[MaxStackBytes];
+        return Normalize(text[..Encoding.UTF8.GetChars(utf8, text)]);
     }
 
     /// <summary>The normalised level when the word is one we know, else null.</summary>
@@ -49,15 +72,15 @@ internal static class LogLevels
     /// A numeric level: pino and bunyan use 10 trace, 20 debug, 30 info, 40 warn, 50 error, 60 fatal. Other numbers
     /// have no agreed meaning (syslog counts the other way) and are kept as their text.
     /// </summary>
-    public static string FromNumber(string number) => number switch
+    public static string FromNumber(ReadOnlySpan<byte> number) => number switch
     {
-        "10" => Trace,
-        "20" => Debug,
-        "30" => Info,
-        "40" => Warn,
-        "50" => Error,
-        "60" => Fatal,
-        _ => number,
+        [(byte)'1', (byte)'0'] => Trace,
+        [(byte)'2', (byte)'0'] => Debug,
+        [(byte)'3', (byte)'0'] => Info,
+        [(byte)'4', (byte)'0'] => Warn,
+        [(byte)'5', (byte)'0'] => Error,
+        [(byte)'6', (byte)'0'] => Fatal,
+        _ => LogText.Decode(number),
     };
 
     /// <summary>OTLP <c>severityNumber</c>: 1–4 trace, 5–8 debug, 9–12 info, 13–16 warn, 17–20 error, 21–24 fatal.</summary>

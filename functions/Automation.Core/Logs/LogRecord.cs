@@ -12,7 +12,7 @@ namespace Automation.Core.Logs;
 /// <param name="Message">The text of the line, trailing CR/LF removed.</param>
 /// <param name="Level">Normalised lower case: trace, debug, info, warn, error, fatal, or the record's own word.</param>
 /// <param name="Stream">stdout or stderr when the source says so.</param>
-/// <param name="Kubernetes">The pod, when the record carries Kubernetes metadata.</param>
+/// <param name="Kubernetes">The pod, when known up front (OTLP); null lets a JSON record read its own on first use.</param>
 /// <param name="Fields">Any field of the record by path, for example <c>kubernetes.labels["app.kubernetes.io/name"]</c>.</param>
 /// <param name="Format">How the value was read: plain text, JSON, or OTLP.</param>
 public sealed record LogRecord(
@@ -24,4 +24,11 @@ public sealed record LogRecord(
     string? Stream,
     KubernetesMetadata? Kubernetes,
     LogFields Fields,
-    LogFormat Format);
+    LogFormat Format)
+{
+    /// <summary>
+    /// The pod, when the record carries Kubernetes metadata. A JSON record's is read from its <c>kubernetes</c>
+    /// object on first access: most records are never acted on, so their labels and annotations are never built.
+    /// </summary>
+    public KubernetesMetadata? Kubernetes { get => field ?? Fields.Kubernetes; } = Kubernetes;
+}

@@ -1,5 +1,6 @@
 using System.Buffers.Text;
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 
 namespace Automation.Core.Logs;
@@ -28,14 +29,28 @@ internal static class LogTimestamps
         {
             return false;
         }
-        var text = reader.GetString()!;
-        return TryParseText(text, out time);
+        // Unescaped and transcoded, a string never has more chars than its raw bytes.
+        Span<char> text = stackalloc char[JsonLimits.MaxShortValueLength * 2];
+        return TryParseText(text[..reader.CopyString(text)], out time);
     }
 
-    public static bool TryParseText(string text, out DateTimeOffset time)
+    /// <summary>As <see cref="TryRead"/> for the UTF-8 text of an unescaped JSON string.</summary>
+    public static bool TryParseUtf8(ReadOnlySpan<byte> utf8, out DateTimeOffset time)
     {
         time = default;
-        var span = text.AsSpan().Trim();
+        if (utf8.Length > JsonLimits.MaxShortValueLength * 2)
+        {
+            return false;
+        }
+        // Decoded, UTF-8 never has more chars than bytes.
+        Span<char> text = stackalloc char[JsonLimits.MaxShortValueLength * 2];
+        return TryParseText(text[..Encoding.UTF8.GetChars(utf8, text)], out time);
+    }
+
+    public static bool TryParseText(ReadOnlySpan<char> text, out DateTimeOffset time)
+    {
+        time = default;
+        var span = text.Trim();
         if (span.IsEmpty || span.Length > JsonLimits.MaxShortValueLength)
         {
             return false;
@@ -81,10 +96,96 @@ internal static class LogTimestamps
         return true;
     }
 
-    private static bool TryFromEpochText(ReadOnlySpan<byte> utf8, out DateTimeOffset time)
+    /// <summary>An epoch number's JSON text (or the digits of a string).</summary>
+    public static bool TryFromEpochText(ReadOnlySpan<byte> utf8, out DateTimeOffset time)
+    {
+        if (!TryTicksFromDigits(utf8, out var ticks, out var zero))
+        {
+            return TryFromEpochDecimal(utf8, out time);
+        }
+        time = default;
+        if (zero || ticks >= DateTimeOffset.MaxValue.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks)
+        {
+            return false;
+        }
+        time = DateTimeOffset.UnixEpoch.AddTicks(ticks);
+        return true;
+    }
+
+    /// <summary>
+    /// What every record's epoch looks like (<c>1554141513.598656</c>: digits, an optional fraction, at most 18
+    /// digits in all) in integer arithmetic, with the result <see cref="TryFromEpochDecimal"/> gives: it is exact for
+    /// so few digits, and truncating a positive number is flooring it. False for anything else (exponents, signs,
+    /// more digits), which decimal reads.
+    /// </summary>
+    private static bool TryTicksFromDigits(ReadOnlySpan<byte> utf8, out long ticks, out bool zero)
+    {
+        ticks = 0;
+        zero = false;
+        const int MaxDigits = 18;
+        long whole = 0, fraction = 0;
+        int digits = 0, fractionDigits = -1;
+        foreach (var b in utf8)
+        {
+            if (char.IsAsciiDigit((char)b))
+            {
+                if (++digits > MaxDigits)
+                {
+                    return false;
+                }
+                if (fractionDigits < 0)
+                {
+                    whole = whole * 10 + (b - '0');
+                }
+                else
+                {
+                    fraction = fraction * 10 + (b - '0');
+                    fractionDigits++;
+                }
+            }
+            else if (b == '.' && fractionDigits < 0 && digits > 0)
+            {
+                fractionDigits = 0;
+            }
+            else
+            {
+                return false;
+            }
+        }
+        if (digits == 0 || fractionDigits == 0)
+        {
+            return false; // "" or "12.": decimal decides
+        }
+        zero = whole == 0 && fraction == 0;
+        var scale = Math.Max(fractionDigits, 0);
+        ticks = whole switch
+        {
+            < (long)SecondsLimit => whole * TimeSpan.TicksPerSecond + Scale(fraction, scale, 7),
+            < (long)MillisLimit => whole * TimeSpan.TicksPerMillisecond + Scale(fraction, scale, 4),
+            < (long)MicrosLimit => whole * 10 + Scale(fraction, scale, 1),
+            _ => whole / 100,
+        };
+        return true;
+
+        // fraction / 10^scale * 10^power, floored
+        static long Scale(long fraction, int scale, int power) =>
+            scale <= power ? fraction * Pow10(power - scale) : fraction / Pow10(scale - power);
+
+        static long Pow10(int n)
+        {
+            var result = 1L;
+            while (n-- > 0)
+            {
+                result *= 10;
+            }
+            return result;
+        }
+    }
+
+    /// <summary>Any number Utf8Parser reads, in decimal: it keeps every digit of 1554141513.598656 that a double would round.</summary>
+    internal static bool TryFromEpochDecimal(ReadOnlySpan<byte> utf8, out DateTimeOffset time)
     {
         time = default;
-        // decimal keeps every digit of 1554141513.598656 that a double would round.
         if (!Utf8Parser.TryParse(utf8, out decimal value, out var consumed, 'G') || consumed != utf8.Length)
         {
             if (!Utf8Parser.TryParse(utf8, out value, out consumed, 'E') || consumed != utf8.Length)

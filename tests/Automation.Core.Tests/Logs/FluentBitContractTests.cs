@@ -14,7 +14,7 @@ namespace Automation.Core.Tests.Logs;
 /// </summary>
 public sealed class FluentBitContractTests
 {
-    private static readonly string Root = Fixtures.PathOf("k8s-logs", "fluent-bit-tests");
+    internal static readonly string Root = Fixtures.PathOf("k8s-logs", "fluent-bit-tests");
 
     public static TheoryData<string> OutFiles() => FilesUnder("out", "*.out");
 
@@ -103,7 +103,7 @@ public sealed class FluentBitContractTests
     }
 
     /// <summary>The record with "@timestamp" first, as Fluent Bit's Kafka output writes it (Timestamp_Format double).</summary>
-    private static byte[] FluentBitKafkaValue(JsonElement epoch, JsonElement record)
+    internal static byte[] FluentBitKafkaValue(JsonElement epoch, JsonElement record)
     {
         var buffer = new ArrayBufferWriter<byte>();
         using (var writer = new Utf8JsonWriter(buffer))

@@ -161,7 +161,7 @@ public sealed class HostileInputTests
         Assert.InRange(malformed, 500, 4500);
     }
 
-    private static byte[] Mutate(byte[] seed, Random random)
+    internal static byte[] Mutate(byte[] seed, Random random)
     {
         var bytes = seed.ToList();
         for (var n = random.Next(1, 6); n > 0 && bytes.Count > 0; n--)
