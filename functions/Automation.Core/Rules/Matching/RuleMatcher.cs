@@ -1,0 +1,158 @@
+using System.Text.RegularExpressions;
+using Automation.Core.Logs;
+using Automation.Core.Rules.Conditions;
+
+namespace Automation.Core.Rules.Matching;
+
+/// <summary>
+/// Matches log records against a rule set. Compiled once at INIT (regexes, literal prefilter, evaluation order); then
+/// one pass per batch that allocates nothing per record on the message path.
+/// <para>How a batch is matched: rules whose condition requires one of a few literals in the message (see
+/// <see cref="LiteralRequirements"/>) are only evaluated on records whose message holds one of those literals, found
+/// by one vectorised, case-insensitive <c>SearchValues&lt;string&gt;</c> scan per record. Rules without such a
+/// requirement (e.g. only field tests, or a <c>not</c>) are evaluated on every record. Candidates are confirmed by
+/// evaluating their full condition, so the result is exactly that of evaluating every rule on every record.</para>
+/// <para>Allocation: message and level tests, and case-sensitive <c>equals</c>/short <c>in</c> on fields
+/// (<see cref="LogFields.ValueEquals"/>) allocate nothing. Other field tests (contains, starts_with, regex, exists,
+/// numeric, ignore_case, long <c>in</c> lists) read the field as a string, one allocation per evaluation; they are
+/// ordered after the cheap tests in <c>all</c>, so they mostly run on the few records that passed those.</para>
+/// Thread-safe after <see cref="Compile"/>: a batch's scratch state lives in the call.
+/// </summary>
+public sealed class RuleMatcher
+{
+    private readonly MatchNode[] _nodes;
+    private readonly string[]?[] _requirements;
+    private readonly int[] _everyRecord;
+    private readonly LiteralPrefilter _prefilter;
+
+    private RuleMatcher(RuleSet rules, MatchNode[] nodes, string[]?[] requirements)
+    {
+        Rules = rules;
+        _nodes = nodes;
+        _requirements = requirements;
+        _everyRecord = [.. Enumerable.Range(0, nodes.Length).Where(rule => requirements[rule] is null)];
+        _prefilter = new LiteralPrefilter(requirements);
+    }
+
+    public RuleSet Rules { get; }
+
+    public int RuleCount => _nodes.Length;
+
+    /// <summary>The distinct literals the prefilter scans for (ignoring case).</summary>
+    internal IReadOnlyList<string> PrefilterLiterals => _prefilter.Literals;
+
+    /// <summary>
+    /// Compiles <paramref name="rules"/>. A regex the validator should have rejected (invalid, or a construct
+    /// NonBacktracking does not support) throws <see cref="ArgumentException"/> naming the rule and its place.
+    /// </summary>
+    public static RuleMatcher Compile(RuleSet rules)
+    {
+        ArgumentNullException.ThrowIfNull(rules);
+        var nodes = new MatchNode[rules.Rules.Count];
+        var requirements = new string[]?[rules.Rules.Count];
+        for (var i = 0; i < nodes.Length; i++)
+        {
+            var rule = rules.Rules[i];
+            nodes[i] = CompileNode(rule, rule.Match);
+            requirements[i] = LiteralRequirements.Of(rule.Match);
+        }
+        return new RuleMatcher(rules, nodes, requirements);
+    }
+
+    /// <summary>The literals rule <paramref name="ruleIndex"/> requires in a message before it is evaluated, or null when it is evaluated on every record.</summary>
+    internal IReadOnlyList<string>? RequiredLiteralsOf(int ruleIndex) => _requirements[ruleIndex];
+
+    /// <summary>Whether rule <paramref name="ruleIndex"/> matches <paramref name="record"/> (its full condition, no prefilter).</summary>
+    public bool IsMatch(int ruleIndex, LogRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        return _nodes[ruleIndex].Evaluate(record);
+    }
+
+    /// <summary>
+    /// Matches every record against every rule in one pass, replacing the content of <paramref name="into"/>
+    /// (which must have <see cref="RuleCount"/> rules; reuse it across batches).
+    /// </summary>
+    public void Match(IReadOnlyList<LogRecord> records, BatchMatches into)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        ArgumentNullException.ThrowIfNull(into);
+        if (into.RuleCount != _nodes.Length)
+        {
+            throw new ArgumentException($"The matches hold {into.RuleCount} rules; this rule set has {_nodes.Length}.", nameof(into));
+        }
+        into.Clear();
+
+        // Per batch, not per record.
+        var isCandidate = new bool[_nodes.Length];
+        var candidates = new int[_nodes.Length];
+        var prefilter = !_prefilter.IsEmpty;
+
+        for (var r = 0; r < records.Count; r++)
+        {
+            var record = records[r];
+            foreach (var rule in _everyRecord)
+            {
+                if (_nodes[rule].Evaluate(record))
+                {
+                    into.Add(rule, r);
+                }
+            }
+            if (!prefilter)
+            {
+                continue;
+            }
+            var count = _prefilter.FindCandidates(record.Message, isCandidate, candidates);
+            for (var c = 0; c < count; c++)
+            {
+                var rule = candidates[c];
+                isCandidate[rule] = false;
+                if (_nodes[rule].Evaluate(record))
+                {
+                    into.Add(rule, r);
+                }
+            }
+        }
+    }
+
+    private static MatchNode CompileNode(Rule rule, Condition condition)
+    {
+        switch (condition)
+        {
+            case AllCondition all:
+                return new AllNode([.. all.Conditions.Select(child => CompileNode(rule, child))]);
+            case AnyCondition any:
+                return new AnyNode([.. any.Conditions.Select(child => CompileNode(rule, child))]);
+            case NotCondition not:
+                return new NotNode(CompileNode(rule, not.Condition));
+            case not FieldCondition:
+                throw new ArgumentException($"{condition.Location}: rule '{rule.Id}': unknown condition {condition.GetType().Name}.");
+        }
+
+        var field = (FieldCondition)condition;
+        var source = ValueSource.For(field.Field);
+        return field switch
+        {
+            ContainsCondition contains => new ContainsNode(source, [.. contains.Values], contains.IgnoreCase),
+            StartsWithCondition startsWith => new StartsWithNode(source, [.. startsWith.Values], startsWith.IgnoreCase),
+            EqualsCondition equals => new InNode(source, [equals.Value], equals.IgnoreCase),
+            InCondition @in => new InNode(source, @in.Values, @in.IgnoreCase),
+            RegexCondition regex => new RegexNode(source, CreateRegex(rule, regex)),
+            ExistsCondition exists => new ExistsNode(source, exists.Exists),
+            CompareCondition compare => new CompareNode(source, compare.Operator, compare.Value),
+            _ => throw new ArgumentException($"{condition.Location}: rule '{rule.Id}': unknown condition {condition.GetType().Name}."),
+        };
+    }
+
+    private static Regex CreateRegex(Rule rule, RegexCondition condition)
+    {
+        try
+        {
+            return RuleRegexes.Create(condition.Pattern, condition.IgnoreCase);
+        }
+        catch (Exception ex) when (ex is ArgumentException or NotSupportedException)
+        {
+            throw new ArgumentException($"{condition.Location}: rule '{rule.Id}': the regex cannot be compiled: {ex.Message}", ex);
+        }
+    }
+}
