@@ -28,12 +28,13 @@ define check-inputs
 	mkdir -p "$(ARTIFACTS_DIR)"
 endef
 
-# Native AOT: one self-contained executable. PublishAot is set here, never in the project file: there it would
+# Native AOT: one self-contained executable, plus the rules file every function reads by default (RULES_FILE). PublishAot is set here, never in the project file: there it would
 # also turn off compiled regex in JIT builds.
 define publish-aot
 	$(check-inputs)
 	dotnet publish $(PROJECT) -c Release -r $(RID) -p:PublishAot=true $(AOT_ISA) -o "$(PUBLISH_DIR)"
 	cp "$(PUBLISH_DIR)/$(ASSEMBLY)" "$(ARTIFACTS_DIR)/bootstrap"
+	cp "$(PUBLISH_DIR)/rules.yaml" "$(ARTIFACTS_DIR)/rules.yaml"
 	chmod 755 "$(ARTIFACTS_DIR)/bootstrap"
 endef
 

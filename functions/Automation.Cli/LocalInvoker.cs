@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Automation.Core.Configuration;
 using Automation.Core.Lambda;
+using Automation.Core.Rules.Loading;
 
 namespace Automation.Cli;
 
@@ -29,7 +30,8 @@ internal sealed class LocalInvoker
     }
 
     /// <param name="envVarsPath">Optional JSON file in `sam local invoke --env-vars` form.</param>
-    public async Task<int> InvokeAsync(string functionId, string eventPath, string? envVarsPath, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <param name="rulesPath">Optional rules file; else RULES_FILE, else the rules.yaml bundled with the function.</param>
+    public async Task<int> InvokeAsync(string functionId, string eventPath, string? envVarsPath, string? rulesPath, TimeSpan timeout, CancellationToken cancellationToken)
     {
         if (!FunctionCatalog.Functions.TryGetValue(functionId, out var factory))
         {
@@ -48,13 +50,19 @@ internal sealed class LocalInvoker
             return UsageError;
         }
 
+        if (rulesPath is not null)
+        {
+            overrides[FunctionSettings.RulesFileVariable] = Path.GetFullPath(rulesPath);
+        }
+
         ILambdaHandler handler;
         try
         {
             handler = factory(name => Lookup(name, overrides), _stderr, _time);
         }
-        catch (ConfigurationException e)
+        catch (Exception e) when (e is ConfigurationException or RulesValidationException)
         {
+            // The same failures that send a deployed function to /runtime/init/error.
             return Fail(InvocationFailed, $"{functionId} failed to initialise: {e.Message}");
         }
 

@@ -28,10 +28,14 @@ internal static class Program
             Description = "Seconds before the invocation's deadline",
             DefaultValueFactory = _ => 60,
         };
+        var invokeRules = new Option<string?>("--rules", "-r")
+        {
+            Description = "Rules file to evaluate (default: RULES_FILE, else the rules.yaml bundled with the function)",
+        };
 
         var invoke = new Command("invoke", "Run a function's handler in-process on an event file (always dry-run). Response on stdout, logs on stderr.")
         {
-            function, eventFile, envVars, timeout,
+            function, eventFile, envVars, invokeRules, timeout,
         };
         invoke.SetAction((parsed, cancellationToken) =>
         {
@@ -40,11 +44,36 @@ internal static class Program
                 parsed.GetValue(function)!,
                 parsed.GetValue(eventFile)!,
                 parsed.GetValue(envVars),
+                parsed.GetValue(invokeRules),
                 TimeSpan.FromSeconds(Math.Max(1, parsed.GetValue(timeout))),
                 cancellationToken);
         });
 
-        var root = new RootCommand("Log-driven automation for Kubernetes on AWS: run and check the functions offline.") { invoke };
+        var rulesFile = new Argument<string>("rules") { Description = "The rules file, e.g. rules.yaml" };
+        var validate = new Command("validate", "Check a rules file: exit 0 when valid, else exit 1 with file:line:col: message lines on stderr.")
+        {
+            rulesFile,
+        };
+        validate.SetAction(parsed => Commands().Validate(parsed.GetValue(rulesFile)!));
+
+        var testRules = new Option<string>("--rules", "-r") { Description = "The rules file", Required = true };
+        var testLogs = new Option<string>("--logs", "-l") { Description = "Log records, one a line: a JSON object or plain text", Required = true };
+        var testFormat = new Option<string>("--format", "-f")
+        {
+            Description = "text (a table per rule) or json",
+            DefaultValueFactory = _ => "text",
+        };
+        testFormat.AcceptOnlyFromAmong("text", "json");
+        var test = new Command("test", "Run rules over a file of log lines with the functions' own engine (dry-run) and show matches and decisions.")
+        {
+            testRules, testLogs, testFormat,
+        };
+        test.SetAction((parsed, cancellationToken) =>
+            Commands().TestAsync(parsed.GetValue(testRules)!, parsed.GetValue(testLogs)!, parsed.GetValue(testFormat)!, cancellationToken));
+
+        var root = new RootCommand("Log-driven automation for Kubernetes on AWS: run and check the functions offline.") { invoke, validate, test };
         return root.Parse(args).InvokeAsync();
     }
+
+    private static RuleCommands Commands() => new(Console.Out, Console.Error, TimeProvider.System);
 }

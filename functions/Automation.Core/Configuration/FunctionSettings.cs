@@ -13,11 +13,16 @@ namespace Automation.Core.Configuration;
 /// that must be retried fails the whole invocation instead.
 /// </param>
 /// <param name="DryRun">Decide and audit, but do not act.</param>
-public sealed record FunctionSettings(string FunctionName, bool ReportBatchItemFailures, bool DryRun, LogSeverity LogLevel)
+/// <param name="RulesFile">The rules file: RULES_FILE, else the rules.yaml bundled next to the executable.</param>
+public sealed record FunctionSettings(string FunctionName, bool ReportBatchItemFailures, bool DryRun, LogSeverity LogLevel, string RulesFile)
 {
     public const string ReportBatchItemFailuresVariable = "REPORT_BATCH_ITEM_FAILURES";
     public const string DryRunVariable = "DRY_RUN";
     public const string LogLevelVariable = "LOG_LEVEL";
+    public const string RulesFileVariable = "RULES_FILE";
+
+    /// <summary>The rules file packaged with every function (sam build copies the repository's rules.yaml next to bootstrap).</summary>
+    public static string BundledRulesFile => Path.Combine(AppContext.BaseDirectory, "rules.yaml");
 
     /// <summary>Reads the settings; unset variables take safe defaults (no partial responses, dry-run on, info).</summary>
     public static FunctionSettings FromEnvironment(string functionName, Func<string, string?> environment)
@@ -26,7 +31,8 @@ public sealed record FunctionSettings(string FunctionName, bool ReportBatchItemF
             functionName,
             ReadBool(environment, ReportBatchItemFailuresVariable, defaultValue: false),
             ReadBool(environment, DryRunVariable, defaultValue: true),
-            ReadLevel(environment));
+            ReadLevel(environment),
+            string.IsNullOrWhiteSpace(environment(RulesFileVariable)) ? BundledRulesFile : environment(RulesFileVariable)!.Trim());
     }
 
     private static bool ReadBool(Func<string, string?> environment, string name, bool defaultValue)

@@ -1,6 +1,10 @@
 using Automation.Core.Configuration;
 using Automation.Core.Lambda;
 using Automation.Core.Logs;
+using Automation.Core.Rules;
+using Automation.Core.Rules.Decisions;
+using Automation.Core.Rules.Loading;
+using Automation.Core.State;
 using Automation.Core.Telemetry;
 
 namespace Automation.Core.Pipeline;
@@ -24,13 +28,21 @@ public static class FunctionComposition
     {
         var settings = FunctionSettings.FromEnvironment(functionName, environment);
         var log = new JsonLog(logOutput, time, settings.LogLevel);
+
+        // An invalid rules file fails INIT here (RulesValidationException lists every file:line:col problem).
+        var rules = RulesLoader.Load(settings.RulesFile);
+        // Thresholds and cooldowns live in this environment's memory until the shared store is configured.
+        var engine = new RuleEngine(rules, new InMemoryRuleStateStore(), time, DecisionScope.ForFunction(functionName), settings.DryRun);
+
         var sink = createSink(settings, log);
-        var handler = new KafkaBatchHandler(settings, sink, new LogRecordParser(), log, time);
+        var handler = new KafkaBatchHandler(settings, sink, new LogRecordParser(), engine, log, time);
         log.Info("function initialised", json =>
         {
             json.WriteString("function", settings.FunctionName);
             json.WriteBoolean("reportBatchItemFailures", settings.ReportBatchItemFailures);
             json.WriteBoolean("dryRun", settings.DryRun);
+            json.WriteString("rulesFile", settings.RulesFile);
+            json.WriteNumber("rules", rules.Rules.Count);
         });
         return handler;
     }

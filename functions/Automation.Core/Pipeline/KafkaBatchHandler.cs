@@ -3,13 +3,15 @@ using Automation.Core.Configuration;
 using Automation.Core.Kafka;
 using Automation.Core.Lambda;
 using Automation.Core.Logs;
+using Automation.Core.Rules;
+using Automation.Core.Rules.Decisions;
 using Automation.Core.Telemetry;
 
 namespace Automation.Core.Pipeline;
 
 /// <summary>
-/// The handler every function runs: decode the Kafka event, parse each record into log records, hand the batch to
-/// the function's sink, answer with a partial batch response. Bad records are counted, logged by identifier and
+/// The handler every function runs: decode the Kafka event, parse each record into log records, evaluate the rules
+/// (one audit line per decision), hand the batch to the function's sink, answer with a partial batch response. Bad records are counted, logged by identifier and
 /// skipped; they never fail the batch.
 /// </summary>
 public sealed class KafkaBatchHandler : ILambdaHandler
@@ -20,14 +22,16 @@ public sealed class KafkaBatchHandler : ILambdaHandler
     private readonly FunctionSettings _settings;
     private readonly IBatchSink _sink;
     private readonly LogRecordParser _parser;
+    private readonly RuleEngine _rules;
     private readonly JsonLog _log;
     private readonly TimeProvider _time;
 
-    public KafkaBatchHandler(FunctionSettings settings, IBatchSink sink, LogRecordParser parser, JsonLog log, TimeProvider time)
+    public KafkaBatchHandler(FunctionSettings settings, IBatchSink sink, LogRecordParser parser, RuleEngine rules, JsonLog log, TimeProvider time)
     {
         _settings = settings;
         _sink = sink;
         _parser = parser;
+        _rules = rules;
         _log = log;
         _time = time;
     }
@@ -65,7 +69,13 @@ public sealed class KafkaBatchHandler : ILambdaHandler
             }
         }
 
-        var outcome = await _sink.ProcessAsync(new ParsedBatch(kafka, logs), context, cancellationToken).ConfigureAwait(false);
+        var evaluation = await _rules.EvaluateAsync(logs, cancellationToken).ConfigureAwait(false);
+        foreach (var decision in evaluation.Decisions)
+        {
+            DecisionAudit.Write(_log, decision, _settings.FunctionName, context.AwsRequestId, _settings.DryRun);
+        }
+
+        var outcome = await _sink.ProcessAsync(new ParsedBatch(kafka, logs, evaluation), context, cancellationToken).ConfigureAwait(false);
         var retry = outcome.Retry.Distinct().OrderBy(r => r.Topic, StringComparer.Ordinal).ThenBy(r => r.Partition).ThenBy(r => r.Offset).ToList();
 
         var summary = new BatchSummary(
@@ -79,7 +89,7 @@ public sealed class KafkaBatchHandler : ILambdaHandler
             invalidUtf8,
             retry.Count,
             _time.GetElapsedTime(started));
-        LogSummary(summary);
+        LogSummary(summary, evaluation);
 
         if (retry.Count > 0 && !_settings.ReportBatchItemFailures)
         {
@@ -104,7 +114,7 @@ public sealed class KafkaBatchHandler : ILambdaHandler
         }
     }
 
-    private void LogSummary(BatchSummary summary) => _log.Info("batch processed", json =>
+    private void LogSummary(BatchSummary summary, RuleEvaluation evaluation) => _log.Info("batch processed", json =>
     {
         json.WriteString("function", summary.Function);
         json.WriteString("requestId", summary.RequestId);
@@ -115,6 +125,13 @@ public sealed class KafkaBatchHandler : ILambdaHandler
         json.WriteNumber("parseFailures", summary.ParseFailures);
         json.WriteNumber("invalidUtf8", summary.InvalidUtf8);
         json.WriteNumber("retried", summary.Retried);
+        json.WriteNumber("matches", evaluation.Matches.Total);
+        json.WriteStartObject("decisions");
+        foreach (var outcome in Enum.GetValues<DecisionOutcome>())
+        {
+            json.WriteNumber(DecisionAudit.OutcomeName(outcome), evaluation.Decisions.Count(d => d.Outcome == outcome));
+        }
+        json.WriteEndObject();
         json.WriteNumber("durationMs", Math.Round(summary.Duration.TotalMilliseconds, 3));
         json.WriteBoolean("dryRun", _settings.DryRun);
     });

@@ -13,7 +13,16 @@ public sealed class FunctionSettingsTests
     {
         var settings = FunctionSettings.FromEnvironment("F", Env());
 
-        Assert.Equal(new FunctionSettings("F", ReportBatchItemFailures: false, DryRun: true, LogSeverity.Info), settings);
+        Assert.Equal(new FunctionSettings("F", ReportBatchItemFailures: false, DryRun: true, LogSeverity.Info, FunctionSettings.BundledRulesFile), settings);
+        Assert.Equal(Path.Combine(AppContext.BaseDirectory, "rules.yaml"), settings.RulesFile);
+    }
+
+    [Fact]
+    public void Rules_file_follows_the_variable()
+    {
+        var settings = FunctionSettings.FromEnvironment("F", Env((FunctionSettings.RulesFileVariable, "/opt/rules/team.yaml")));
+
+        Assert.Equal("/opt/rules/team.yaml", settings.RulesFile);
     }
 
     [Theory]

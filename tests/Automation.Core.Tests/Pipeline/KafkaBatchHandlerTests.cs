@@ -3,6 +3,10 @@ using Automation.Core.Configuration;
 using Automation.Core.Lambda;
 using Automation.Core.Logs;
 using Automation.Core.Pipeline;
+using Automation.Core.Rules;
+using Automation.Core.Rules.Decisions;
+using Automation.Core.Rules.Loading;
+using Automation.Core.State;
 using Automation.Core.Telemetry;
 using Microsoft.Extensions.Time.Testing;
 
@@ -13,9 +17,11 @@ public sealed class KafkaBatchHandlerTests
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 27, 12, 0, 0, TimeSpan.Zero));
     private readonly StringWriter _logOutput = new();
 
-    private KafkaBatchHandler Handler(IBatchSink sink, bool reportBatchItemFailures) =>
-        new(new FunctionSettings("TestFunction", reportBatchItemFailures, DryRun: true, LogSeverity.Info),
-            sink, new LogRecordParser(), new JsonLog(_logOutput, _time), _time);
+    private KafkaBatchHandler Handler(IBatchSink sink, bool reportBatchItemFailures, RuleSet? rules = null) =>
+        new(new FunctionSettings("TestFunction", reportBatchItemFailures, DryRun: true, LogSeverity.Info, "rules.yaml"),
+            sink, new LogRecordParser(),
+            new RuleEngine(rules ?? new RuleSet("rules.yaml", []), new InMemoryRuleStateStore(), _time, DecisionScope.Everything("TestFunction"), dryRun: true),
+            new JsonLog(_logOutput, _time), _time);
 
     private LambdaContext Context => new("req-1", _time.GetUtcNow().AddMinutes(1), "arn:aws:lambda:us-east-1:123456789012:function:test", null);
 
@@ -139,6 +145,36 @@ public sealed class KafkaBatchHandlerTests
 
         Assert.Equal(KafkaBatchHandler.MaxDetailLinesPerBatch, LogLines().Count(l => l.GetProperty("level").GetString() == "warn"));
         Assert.Equal(records.Length, Summary().GetProperty("decodeFailures").GetInt32());
+    }
+
+    [Fact]
+    public async Task Rules_are_evaluated_on_the_batch_audited_per_decision_and_counted_in_the_summary()
+    {
+        var rules = RulesLoader.Parse("""
+            version: 1
+            rules:
+              - id: oom
+                match: { contains: OutOfMemoryError }
+                actions:
+                  - type: restart_pod
+            """, "rules.yaml");
+        var sink = new RecordingSink();
+        var payload = TestEvents.Event(
+            TestEvents.Record("logs", 0, 1, TestEvents.FluentBitLine("api-1", "java.lang.OutOfMemoryError: Java heap space")),
+            TestEvents.Record("logs", 0, 2, TestEvents.FluentBitLine("api-2", "all good")));
+
+        await Handler(sink, reportBatchItemFailures: true, rules).HandleAsync(payload, Context, CancellationToken.None);
+
+        var evaluation = Assert.Single(sink.Batches).Rules;
+        Assert.Equal([0], evaluation.Matches.RecordsOf(0));
+        var audit = Assert.Single(LogLines(), l => l.TryGetProperty("audit", out _));
+        Assert.Equal("oom", audit.GetProperty("rule").GetString());
+        Assert.Equal("dry_run", audit.GetProperty("outcome").GetString());
+        Assert.Equal("logs-0@1", audit.GetProperty("sample").GetString());
+        var summary = Summary();
+        Assert.Equal(1, summary.GetProperty("matches").GetInt32());
+        Assert.Equal(1, summary.GetProperty("decisions").GetProperty("dry_run").GetInt32());
+        Assert.Equal(0, summary.GetProperty("decisions").GetProperty("fired").GetInt32());
     }
 
     [Fact]

@@ -13,9 +13,9 @@ public sealed class LocalInvokerTests : IDisposable
 
     public void Dispose() => Directory.Delete(_scratch, recursive: true);
 
-    private Task<int> Invoke(string function, string eventPath, string? envVars = null, Func<string, string?>? processEnvironment = null) =>
+    private Task<int> Invoke(string function, string eventPath, string? envVars = null, Func<string, string?>? processEnvironment = null, string? rules = null) =>
         new LocalInvoker(_stdout, _stderr, processEnvironment ?? (_ => null), new FakeTimeProvider(DateTimeOffset.UnixEpoch.AddYears(56)))
-            .InvokeAsync(function, eventPath, envVars, TimeSpan.FromSeconds(30), CancellationToken.None);
+            .InvokeAsync(function, eventPath, envVars, rules, TimeSpan.FromSeconds(30), CancellationToken.None);
 
     private List<JsonElement> LogLines() =>
         _stderr.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement.Clone()).ToList();
@@ -125,5 +125,49 @@ public sealed class LocalInvokerTests : IDisposable
 
         Assert.Equal(LocalInvoker.Success, exit);
         Assert.True(Assert.Single(LogLines(), l => l.GetProperty("message").GetString() == "batch processed").GetProperty("dryRun").GetBoolean());
+    }
+
+    [Fact]
+    public async Task Invoke_evaluates_the_given_rules_and_audits_each_decision_of_the_function()
+    {
+        var rules = Path.Combine(_scratch, "rules.yaml");
+        await File.WriteAllTextAsync(rules, """
+            version: 1
+            rules:
+              - id: oom
+                match: { contains: OutOfMemoryError }
+                actions:
+                  - type: restart_pod
+                    namespace: "{{ kubernetes.namespace_name }}"
+                    pod: "{{ kubernetes.pod_name }}"
+              - id: rollback
+                match: { contains: OutOfMemoryError }
+                actions:
+                  - type: github_workflow
+                    repo: acme/payments
+                    workflow: rollback.yml
+            """);
+
+        var exit = await Invoke("PodRestartFunction", Path.Combine(Fixtures.RepoRoot, "events", "pod-crashloop.json"), rules: rules);
+
+        Assert.True(exit == LocalInvoker.Success, _stderr.ToString());
+        var audits = LogLines().Where(l => l.TryGetProperty("audit", out _)).ToList();
+        Assert.NotEmpty(audits);
+        Assert.All(audits, a => Assert.Equal("oom", a.GetProperty("rule").GetString()));
+        Assert.All(audits, a => Assert.Equal("dry_run", a.GetProperty("outcome").GetString()));
+        Assert.All(audits, a => Assert.False(string.IsNullOrEmpty(a.GetProperty("action").GetProperty("parameters").GetProperty("pod").GetString())));
+    }
+
+    [Fact]
+    public async Task Invoke_with_an_invalid_rules_file_fails_like_init_with_every_problem()
+    {
+        var rules = Path.Combine(_scratch, "rules.yaml");
+        await File.WriteAllTextAsync(rules, "version: 2\nrules: []\n");
+
+        var exit = await Invoke("PodRestartFunction", Path.Combine(Fixtures.RepoRoot, "events", "noise.json"), rules: rules);
+
+        Assert.Equal(LocalInvoker.InvocationFailed, exit);
+        Assert.Contains(rules + ":1:", _stderr.ToString(), StringComparison.Ordinal);
+        Assert.Equal("", _stdout.ToString());
     }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Automation.Core.Rules.Loading;
 using Automation.Testing;
 using Automation.Testing.Lambda;
 
@@ -40,6 +41,40 @@ public sealed partial class BootstrapEndToEndTests(PublishedBootstrap bootstrap)
             .ToList();
         Assert.Equal(EventFiles().Count(), summaries.Count);
         Assert.All(summaries, s => Assert.Equal(PublishedBootstrap.FunctionId, s.GetProperty("function").GetString()));
+
+        // The rules.yaml packaged next to bootstrap is the repository's.
+        var init = function.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => JsonDocument.Parse(line).RootElement)
+            .Single(line => line.GetProperty("message").GetString() == "function initialised");
+        Assert.Equal(RulesLoader.Load(Path.Combine(Fixtures.RepoRoot, "rules.yaml")).Rules.Count, init.GetProperty("rules").GetInt32());
+    }
+
+    [Fact]
+    public async Task An_invalid_rules_file_fails_init_with_every_problem_by_file_line_and_column()
+    {
+        var rules = Path.Combine(Path.GetTempPath(), $"rules-{Guid.NewGuid():N}.yaml");
+        await File.WriteAllTextAsync(rules, "version: 1\nrules:\n  - id: oom\n    match: { contians: OutOfMemoryError }\n    cooldown: soon\n");
+        try
+        {
+            await using var api = await FakeLambdaRuntimeApi.StartAsync();
+            using var function = new BootstrapProcess(bootstrap.BootstrapPath, api.RuntimeApiAddress,
+                new Dictionary<string, string> { ["RULES_FILE"] = rules });
+
+            var initError = await api.InitError.WaitAsync(Patience);
+            var exitCode = await function.WaitForExitAsync(Patience);
+
+            using var body = JsonDocument.Parse(initError.Body);
+            Assert.Equal("RulesValidationException", body.RootElement.GetProperty("errorType").GetString());
+            var problems = body.RootElement.GetProperty("errorMessage").GetString()!.Split('\n');
+            Assert.Equal(2, problems.Length);
+            Assert.StartsWith(rules + ":4:", problems[0], StringComparison.Ordinal);
+            Assert.StartsWith(rules + ":5:", problems[1], StringComparison.Ordinal);
+            Assert.NotEqual(0, exitCode);
+        }
+        finally
+        {
+            File.Delete(rules);
+        }
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Automation.Core.Logs;
+using Automation.Core.Rules.Loading;
 using Automation.Core.Rules.Matching;
 using Automation.Core.Rules.Templates;
 using Automation.Core.State;
@@ -71,12 +72,12 @@ public sealed class DecisionMaker
             if (windowCount < threshold.Count)
             {
                 decisions.Add(Decide(rule, DecisionOutcome.BelowThreshold,
-                    $"{windowCount} of {threshold.Count} matches within {DurationText.Format(threshold.Within)}", group, last, windowCount, action: null));
+                    $"{windowCount} of {threshold.Count} matches within {Durations.Format(threshold.Within)}", group, last, windowCount, action: null));
                 return;
             }
         }
 
-        var met = rule.Threshold is { } t ? $"{windowCount} matches within {DurationText.Format(t.Within)} (threshold {t.Count})" : "matched";
+        var met = rule.Threshold is { } t ? $"{windowCount} matches within {Durations.Format(t.Within)} (threshold {t.Count})" : "matched";
         if (rule.Actions.Count == 0)
         {
             decisions.Add(Decide(rule, DecisionOutcome.Fired, met + "; the rule has no actions, it only counts", group, last, windowCount, action: null));
@@ -97,7 +98,7 @@ public sealed class DecisionMaker
                 !await _store.TryClaimAsync(CooldownKey(rule, rendered), now, cooldown, cancellationToken).ConfigureAwait(false))
             {
                 decisions.Add(Decide(rule, DecisionOutcome.InCooldown,
-                    $"{met}; {action.Type} already fired for this target within the cooldown of {DurationText.Format(cooldown)}", group, last, windowCount, rendered));
+                    $"{met}; {action.Type} already fired for this target within the cooldown of {Durations.Format(cooldown)}", group, last, windowCount, rendered));
                 continue;
             }
 

@@ -1,3 +1,5 @@
+using Automation.Core.Rules.Actions;
+
 namespace Automation.Core.Rules.Decisions;
 
 /// <summary>
@@ -11,6 +13,12 @@ namespace Automation.Core.Rules.Decisions;
 public sealed record DecisionScope(string Name, IReadOnlySet<string>? ActionTypes, bool RulesWithoutActions)
 {
     public static DecisionScope Everything(string name) => new(name, ActionTypes: null, RulesWithoutActions: true);
+
+    /// <summary>What a deployed function decides: the action types it owns in the catalog; rules without actions go to the log forwarder, which annotates.</summary>
+    public static DecisionScope ForFunction(string function) => new(
+        function,
+        ActionCatalog.OwnedBy(function).Select(action => action.Type).ToHashSet(StringComparer.Ordinal),
+        RulesWithoutActions: function == ActionCatalog.LogForwarderFunction);
 
     public bool Decides(RuleAction action) => ActionTypes is null || ActionTypes.Contains(action.Type);
 

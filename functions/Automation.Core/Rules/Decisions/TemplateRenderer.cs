@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Automation.Core.Logs;
+using Automation.Core.Rules.Loading;
 using Automation.Core.Rules.Templates;
 
 namespace Automation.Core.Rules.Decisions;
@@ -34,7 +35,7 @@ public static class TemplateRenderer
         "rule.id" => facts.Rule.Id,
         "rule.description" => facts.Rule.Description ?? "",
         "count" => facts.Count.ToString(CultureInfo.InvariantCulture),
-        "window" => facts.Rule.Threshold is { } threshold ? DurationText.Format(threshold.Within) : "",
+        "window" => facts.Rule.Threshold is { } threshold ? Durations.Format(threshold.Within) : "",
         "first_seen" => facts.FirstSeen.ToString("O", CultureInfo.InvariantCulture),
         "last_seen" => facts.LastSeen.ToString("O", CultureInfo.InvariantCulture),
         _ => "",
