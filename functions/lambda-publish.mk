@@ -14,6 +14,8 @@ ifeq ($(LAMBDA_ARCH),x86_64)
   AOT_ISA := -p:IlcInstructionSet=x86-64-v3
 else ifeq ($(LAMBDA_ARCH),arm64)
   RID := linux-arm64
+  # The arm64 baseline already includes AdvSimd (neon), which is what the vectorised search uses; naming more sets
+  # (dotprod, lse, ...) gains little and makes the binary refuse to start on a CPU that lacks one.
   AOT_ISA :=
 else
   $(error LAMBDA_ARCH must be x86_64 or arm64, not '$(LAMBDA_ARCH)')
