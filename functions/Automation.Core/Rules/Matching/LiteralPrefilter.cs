@@ -3,10 +3,10 @@ using System.Buffers;
 namespace Automation.Core.Rules.Matching;
 
 /// <summary>
-/// One vectorised pass over a message finds whether it holds any rule's required literal. The search ignores case,
-/// so one pass serves rules with and without <c>ignore_case</c>; the rules' own conditions confirm exact case later.
-/// Only when the pass hits (rare: most log lines match nothing) are the literals checked one by one, from the first
-/// hit on, to learn which rules are candidates.
+/// One vectorised search (<see cref="SearchValues{T}"/> of strings, Teddy) finds whether a message holds any rule's
+/// required literal. It ignores case, so one pass serves rules with and without <c>ignore_case</c>; the rules' own
+/// conditions confirm exact case later. Only when it hits (rare: most log lines match nothing) are the literals
+/// checked one by one, from the first hit on, to learn which rules are candidates.
 /// </summary>
 internal sealed class LiteralPrefilter
 {
@@ -37,6 +37,14 @@ internal sealed class LiteralPrefilter
         _literals = [.. order];
         _rulesOfLiteral = [.. order.Select(literal => index[literal].ToArray())];
         _any = SearchValues.Create(_literals, StringComparison.OrdinalIgnoreCase);
+        for (var c = '\0'; c < ' '; c++)
+        {
+            if (!_literals.Any(literal => literal.Contains(c, StringComparison.Ordinal)))
+            {
+                Separator = c;
+                break;
+            }
+        }
     }
 
     public IReadOnlyList<string> Literals => _literals;
@@ -44,18 +52,21 @@ internal sealed class LiteralPrefilter
     public bool IsEmpty => _literals.Length == 0;
 
     /// <summary>
-    /// Marks in <paramref name="isCandidate"/> and appends to <paramref name="candidates"/> every rule one of whose
-    /// literals occurs in <paramref name="message"/>; returns how many it appended.
+    /// A character no literal contains (ignoring case), to separate messages packed into one buffer: no literal can
+    /// then match across two messages. Null (pack nothing) in the unlikely case every candidate occurs in a literal.
     /// </summary>
-    public int FindCandidates(ReadOnlySpan<char> message, bool[] isCandidate, int[] candidates)
+    public char? Separator { get; }
+
+    /// <summary>Where the first literal starts in <paramref name="text"/>, or -1: the one vectorised pass.</summary>
+    public int IndexOfAny(ReadOnlySpan<char> text) => text.IndexOfAny(_any);
+
+    /// <summary>
+    /// Marks in <paramref name="isCandidate"/> and appends to <paramref name="candidates"/> every rule one of whose
+    /// literals occurs in <paramref name="rest"/> (a message from its first hit on: no literal starts before it);
+    /// returns how many it appended.
+    /// </summary>
+    public int CandidatesFrom(ReadOnlySpan<char> rest, bool[] isCandidate, int[] candidates)
     {
-        var first = message.IndexOfAny(_any);
-        if (first < 0)
-        {
-            return 0;
-        }
-        // No literal starts before the first hit, so the rest of the message is all there is to check.
-        var rest = message[first..];
         var count = 0;
         for (var i = 0; i < _literals.Length; i++)
         {

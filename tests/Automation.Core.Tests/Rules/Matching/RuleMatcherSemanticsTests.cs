@@ -252,6 +252,20 @@ public sealed class RuleMatcherSemanticsTests
         Assert.Equal(1, matches.Total);
     }
 
+    [Theory]
+    [InlineData(2)]
+    [InlineData(12)]
+    [InlineData(RuleMatcher.DefaultPackChars)]
+    public void Literals_never_match_across_two_messages(int packChars)
+    {
+        var matcher = RuleMatcher.Compile(Set(Contains("connection"), Contains("\0sep")), packChars);
+        LogRecord[] records = [Text("xxcon"), Text("nectionyy"), Text("a\0"), Text("sep"), Text("\0\0 connection"), Text("")];
+        var matches = new BatchMatches(2);
+        matcher.Match(records, matches);
+        Assert.Equal([4], matches.RecordsOf(0));
+        Assert.Empty(matches.RecordsOf(1));
+    }
+
     [Fact]
     public void Matches_for_another_rule_count_are_refused()
     {
