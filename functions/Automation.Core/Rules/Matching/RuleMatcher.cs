@@ -9,15 +9,19 @@ namespace Automation.Core.Rules.Matching;
 /// Matches log records against a rule set. Compiled once at INIT (regexes, literal prefilter, evaluation order); then
 /// one pass per batch that allocates nothing per record on the message path.
 /// <para>How a batch is matched: rules whose condition requires one of a few literals in the message (see
-/// <see cref="LiteralRequirements"/>) are only evaluated on records whose message holds one of those literals, found
-/// by one vectorised, case-insensitive <c>SearchValues&lt;string&gt;</c> scan per record. Rules without such a
-/// requirement (e.g. only field tests, or a <c>not</c>) are evaluated on every record. Candidates are confirmed by
-/// evaluating their full condition, so the result is exactly that of evaluating every rule on every record.</para>
+/// <see cref="LiteralRequirements"/>) are only evaluated on records whose message holds one of those literals. The
+/// messages are packed into a pooled buffer and searched with one vectorised, case-insensitive
+/// <c>SearchValues&lt;string&gt;</c> pass for a rare piece (anchor) of every literal (<see cref="LiteralPrefilter"/>);
+/// on the ~99% of records without a hit nothing else runs. Rules without such a requirement (only field tests, or a
+/// <c>not</c>) are evaluated on every record. Candidates are confirmed by evaluating their full condition, so the
+/// result is exactly that of evaluating every rule on every record (a property test checks this).</para>
 /// <para>Allocation: message and level tests, and case-sensitive <c>equals</c>/short <c>in</c> on fields
 /// (<see cref="LogFields.ValueEquals"/>) allocate nothing. Other field tests (contains, starts_with, regex, exists,
 /// numeric, ignore_case, long <c>in</c> lists) read the field as a string, one allocation per evaluation; they are
 /// ordered after the cheap tests in <c>all</c>, so they mostly run on the few records that passed those.</para>
-/// Thread-safe after <see cref="Compile"/>: a batch's scratch state lives in the call.
+/// <para>Measured (bench/README.md, 50 rules, 6 MB batch of ~5,000 Fluent Bit records): matching ~1 ms JIT, several
+/// times faster than one regex per rule. The vectorised search needs <c>IlcInstructionSet</c> under Native AOT.</para>
+/// Thread-safe after <see cref="Compile(RuleSet)"/>: a batch's scratch state lives in the call.
 /// </summary>
 public sealed class RuleMatcher
 {
@@ -117,12 +121,7 @@ public sealed class RuleMatcher
         {
             for (var r = 0; r < records.Count; r++)
             {
-                var message = records[r].Message.AsSpan();
-                var hit = _prefilter.IndexOfAny(message);
-                if (hit >= 0)
-                {
-                    Confirm(records[r], r, message[hit..], scratch, into);
-                }
+                Confirm(records[r], r, ScanAlone(records[r].Message, scratch), scratch, into);
             }
             return;
         }
@@ -143,8 +142,8 @@ public sealed class RuleMatcher
     /// <summary>
     /// Most messages are short (tens of characters), too short for the vectorised search to pay for its setup; so
     /// messages are copied, separated by a character no literal contains, into a buffer of a few thousand characters
-    /// that is searched in one go. A hit is mapped back to its record, whose candidate rules are confirmed; the
-    /// search resumes after that record. A message too long for the buffer is searched where it is.
+    /// that is searched in one go. Each hit is mapped back to its record; a record's candidate rules are confirmed
+    /// once all its hits are in. A message too long for the buffer is searched where it is.
     /// </summary>
     private void MatchPacked(IReadOnlyList<LogRecord> records, char separator, Span<char> buffer, int[] ends, Scratch scratch, BatchMatches into)
     {
@@ -160,11 +159,7 @@ public sealed class RuleMatcher
                 {
                     if (used == 0)
                     {
-                        var hit = _prefilter.IndexOfAny(message);
-                        if (hit >= 0)
-                        {
-                            Confirm(records[next], next, message.AsSpan(hit), scratch, into);
-                        }
+                        Confirm(records[next], next, ScanAlone(message, scratch), scratch, into);
                         next++;
                     }
                     break;
@@ -178,6 +173,7 @@ public sealed class RuleMatcher
 
             var position = 0;
             var record = first;
+            var count = 0;
             while (position < used)
             {
                 var hit = _prefilter.IndexOfAny(buffer[position..used]);
@@ -186,23 +182,48 @@ public sealed class RuleMatcher
                     break;
                 }
                 hit += position;
-                while (ends[record - first] <= hit)
+                if (ends[record - first] <= hit)
                 {
-                    record++;
+                    Confirm(records[record], record, count, scratch, into);
+                    count = 0;
+                    do
+                    {
+                        record++;
+                    }
+                    while (ends[record - first] <= hit);
                 }
-                var end = ends[record - first];
                 var message = records[record].Message;
-                Confirm(records[record], record, message.AsSpan(hit - (end - message.Length)), scratch, into);
-                position = end + 1;
-                record++;
+                _prefilter.MarkAt(message, hit - (ends[record - first] - message.Length), scratch.IsCandidate, scratch.Candidates, ref count);
+                position = hit + 1;
+            }
+            if (count > 0)
+            {
+                Confirm(records[record], record, count, scratch, into);
             }
         }
     }
 
-    /// <summary>Evaluates the rules whose literals occur in <paramref name="rest"/> (the message from its first hit on).</summary>
-    private void Confirm(LogRecord record, int index, ReadOnlySpan<char> rest, Scratch scratch, BatchMatches into)
+    /// <summary>Finds the candidate rules of one message searched on its own; returns how many.</summary>
+    private int ScanAlone(string message, Scratch scratch)
     {
-        var count = _prefilter.CandidatesFrom(rest, scratch.IsCandidate, scratch.Candidates);
+        var count = 0;
+        var position = 0;
+        while (position < message.Length)
+        {
+            var hit = _prefilter.IndexOfAny(message.AsSpan(position));
+            if (hit < 0)
+            {
+                break;
+            }
+            _prefilter.MarkAt(message, position + hit, scratch.IsCandidate, scratch.Candidates, ref count);
+            position += hit + 1;
+        }
+        return count;
+    }
+
+    /// <summary>Evaluates the first <paramref name="count"/> candidate rules on the record and clears them.</summary>
+    private void Confirm(LogRecord record, int index, int count, Scratch scratch, BatchMatches into)
+    {
         for (var c = 0; c < count; c++)
         {
             var rule = scratch.Candidates[c];
