@@ -9,6 +9,8 @@ namespace Automation.Benchmarks;
 /// decode                          BenchmarkDotNet: decode / decode+parse of a 6 MB Fluent Bit batch (JIT)
 /// coldstart --aot BOOTSTRAP --jit DLL [--runs N]   AOT vs JIT cold start, in one run
 /// rss --aot BOOTSTRAP --jit DLL   peak RSS of each while handling the 6 MB batch
+/// rules [--iterations N] [--warmup N] [--python CMD|none]   rules matching: floor, engine, naive, Python (one JSON object;
+///                                 the harness is Automation.RulesBench, which also publishes with Native AOT)
 /// </summary>
 internal static class Program
 {
@@ -55,8 +57,11 @@ internal static class Program
                 return 0;
             }
 
+            case "rules":
+                return await Automation.RulesBench.RulesBenchmark.RunAsync(args);
+
             default:
-                Console.Error.WriteLine("usage: decode | coldstart --aot BOOTSTRAP --jit DLL [--runs N] | rss --aot BOOTSTRAP --jit DLL");
+                Console.Error.WriteLine("usage: decode | coldstart --aot BOOTSTRAP --jit DLL [--runs N] | rss --aot BOOTSTRAP --jit DLL | rules [--iterations N] [--warmup N] [--python CMD|none]");
                 return 2;
         }
     }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.RegularExpressions;
 using Automation.Core.Logs;
 using Automation.Core.Rules.Conditions;
@@ -8,15 +9,19 @@ namespace Automation.Core.Rules.Matching;
 /// Matches log records against a rule set. Compiled once at INIT (regexes, literal prefilter, evaluation order); then
 /// one pass per batch that allocates nothing per record on the message path.
 /// <para>How a batch is matched: rules whose condition requires one of a few literals in the message (see
-/// <see cref="LiteralRequirements"/>) are only evaluated on records whose message holds one of those literals, found
-/// by one vectorised, case-insensitive <c>SearchValues&lt;string&gt;</c> scan per record. Rules without such a
-/// requirement (e.g. only field tests, or a <c>not</c>) are evaluated on every record. Candidates are confirmed by
-/// evaluating their full condition, so the result is exactly that of evaluating every rule on every record.</para>
+/// <see cref="LiteralRequirements"/>) are only evaluated on records whose message holds one of those literals. The
+/// messages are packed into a pooled buffer and searched with one vectorised, case-insensitive
+/// <c>SearchValues&lt;string&gt;</c> pass for a rare piece (anchor) of every literal (<see cref="LiteralPrefilter"/>);
+/// on the ~99% of records without a hit nothing else runs. Rules without such a requirement (only field tests, or a
+/// <c>not</c>) are evaluated on every record. Candidates are confirmed by evaluating their full condition, so the
+/// result is exactly that of evaluating every rule on every record (a property test checks this).</para>
 /// <para>Allocation: message and level tests, and case-sensitive <c>equals</c>/short <c>in</c> on fields
 /// (<see cref="LogFields.ValueEquals"/>) allocate nothing. Other field tests (contains, starts_with, regex, exists,
 /// numeric, ignore_case, long <c>in</c> lists) read the field as a string, one allocation per evaluation; they are
 /// ordered after the cheap tests in <c>all</c>, so they mostly run on the few records that passed those.</para>
-/// Thread-safe after <see cref="Compile"/>: a batch's scratch state lives in the call.
+/// <para>Measured (bench/README.md, 50 rules, 6 MB batch of ~5,000 Fluent Bit records): matching ~1 ms JIT, several
+/// times faster than one regex per rule. The vectorised search needs <c>IlcInstructionSet</c> under Native AOT.</para>
+/// Thread-safe after <see cref="Compile(RuleSet)"/>: a batch's scratch state lives in the call.
 /// </summary>
 public sealed class RuleMatcher
 {
@@ -24,9 +29,14 @@ public sealed class RuleMatcher
     private readonly string[]?[] _requirements;
     private readonly int[] _everyRecord;
     private readonly LiteralPrefilter _prefilter;
+    private readonly int _packChars;
 
-    private RuleMatcher(RuleSet rules, MatchNode[] nodes, string[]?[] requirements)
+    /// <summary>Characters of messages searched in one go (see <see cref="MatchPacked"/>): 32 KB, pooled.</summary>
+    internal const int DefaultPackChars = 16 * 1024;
+
+    private RuleMatcher(RuleSet rules, MatchNode[] nodes, string[]?[] requirements, int packChars)
     {
+        _packChars = packChars;
         Rules = rules;
         _nodes = nodes;
         _requirements = requirements;
@@ -39,15 +49,19 @@ public sealed class RuleMatcher
     public int RuleCount => _nodes.Length;
 
     /// <summary>The distinct literals the prefilter scans for (ignoring case).</summary>
-    internal IReadOnlyList<string> PrefilterLiterals => _prefilter.Literals;
+    public IReadOnlyList<string> PrefilterLiterals => _prefilter.Literals;
 
     /// <summary>
     /// Compiles <paramref name="rules"/>. A regex the validator should have rejected (invalid, or a construct
     /// NonBacktracking does not support) throws <see cref="ArgumentException"/> naming the rule and its place.
     /// </summary>
-    public static RuleMatcher Compile(RuleSet rules)
+    public static RuleMatcher Compile(RuleSet rules) => Compile(rules, DefaultPackChars);
+
+    /// <summary><see cref="Compile(RuleSet)"/> with another packing buffer size (tests use tiny ones).</summary>
+    internal static RuleMatcher Compile(RuleSet rules, int packChars)
     {
         ArgumentNullException.ThrowIfNull(rules);
+        ArgumentOutOfRangeException.ThrowIfLessThan(packChars, 2);
         var nodes = new MatchNode[rules.Rules.Count];
         var requirements = new string[]?[rules.Rules.Count];
         for (var i = 0; i < nodes.Length; i++)
@@ -56,11 +70,11 @@ public sealed class RuleMatcher
             nodes[i] = CompileNode(rule, rule.Match);
             requirements[i] = LiteralRequirements.Of(rule.Match);
         }
-        return new RuleMatcher(rules, nodes, requirements);
+        return new RuleMatcher(rules, nodes, requirements, packChars);
     }
 
     /// <summary>The literals rule <paramref name="ruleIndex"/> requires in a message before it is evaluated, or null when it is evaluated on every record.</summary>
-    internal IReadOnlyList<string>? RequiredLiteralsOf(int ruleIndex) => _requirements[ruleIndex];
+    public IReadOnlyList<string>? RequiredLiteralsOf(int ruleIndex) => _requirements[ruleIndex];
 
     /// <summary>Whether rule <paramref name="ruleIndex"/> matches <paramref name="record"/> (its full condition, no prefilter).</summary>
     public bool IsMatch(int ruleIndex, LogRecord record)
@@ -83,36 +97,150 @@ public sealed class RuleMatcher
         }
         into.Clear();
 
-        // Per batch, not per record.
-        var isCandidate = new bool[_nodes.Length];
-        var candidates = new int[_nodes.Length];
-        var prefilter = !_prefilter.IsEmpty;
-
-        for (var r = 0; r < records.Count; r++)
+        if (_everyRecord.Length > 0)
         {
-            var record = records[r];
-            foreach (var rule in _everyRecord)
+            for (var r = 0; r < records.Count; r++)
             {
-                if (_nodes[rule].Evaluate(record))
+                foreach (var rule in _everyRecord)
                 {
-                    into.Add(rule, r);
-                }
-            }
-            if (!prefilter)
-            {
-                continue;
-            }
-            var count = _prefilter.FindCandidates(record.Message, isCandidate, candidates);
-            for (var c = 0; c < count; c++)
-            {
-                var rule = candidates[c];
-                isCandidate[rule] = false;
-                if (_nodes[rule].Evaluate(record))
-                {
-                    into.Add(rule, r);
+                    if (_nodes[rule].Evaluate(records[r]))
+                    {
+                        into.Add(rule, r);
+                    }
                 }
             }
         }
+        if (_prefilter.IsEmpty || records.Count == 0)
+        {
+            return;
+        }
+
+        // Per batch, not per record.
+        var scratch = new Scratch(_nodes.Length);
+        if (_prefilter.Separator is not { } separator)
+        {
+            for (var r = 0; r < records.Count; r++)
+            {
+                Confirm(records[r], r, ScanAlone(records[r].Message, scratch), scratch, into);
+            }
+            return;
+        }
+
+        var buffer = ArrayPool<char>.Shared.Rent(_packChars);
+        var ends = ArrayPool<int>.Shared.Rent(Math.Min(records.Count, _packChars));
+        try
+        {
+            MatchPacked(records, separator, buffer.AsSpan(0, _packChars), ends, scratch, into);
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(buffer);
+            ArrayPool<int>.Shared.Return(ends);
+        }
+    }
+
+    /// <summary>
+    /// Most messages are short (tens of characters), too short for the vectorised search to pay for its setup; so
+    /// messages are copied, separated by a character no literal contains, into a buffer of a few thousand characters
+    /// that is searched in one go. Each hit is mapped back to its record; a record's candidate rules are confirmed
+    /// once all its hits are in. A message too long for the buffer is searched where it is.
+    /// </summary>
+    private void MatchPacked(IReadOnlyList<LogRecord> records, char separator, Span<char> buffer, int[] ends, Scratch scratch, BatchMatches into)
+    {
+        var next = 0;
+        while (next < records.Count)
+        {
+            var first = next;
+            var used = 0;
+            while (next < records.Count)
+            {
+                var message = records[next].Message;
+                if (message.Length >= buffer.Length - used)
+                {
+                    if (used == 0)
+                    {
+                        Confirm(records[next], next, ScanAlone(message, scratch), scratch, into);
+                        next++;
+                    }
+                    break;
+                }
+                message.CopyTo(buffer[used..]);
+                used += message.Length;
+                ends[next - first] = used; // the record's message ends here, the separator follows
+                buffer[used++] = separator;
+                next++;
+            }
+
+            var position = 0;
+            var record = first;
+            var count = 0;
+            while (position < used)
+            {
+                var hit = _prefilter.IndexOfAny(buffer[position..used]);
+                if (hit < 0)
+                {
+                    break;
+                }
+                hit += position;
+                if (ends[record - first] <= hit)
+                {
+                    Confirm(records[record], record, count, scratch, into);
+                    count = 0;
+                    do
+                    {
+                        record++;
+                    }
+                    while (ends[record - first] <= hit);
+                }
+                var message = records[record].Message;
+                _prefilter.MarkAt(message, hit - (ends[record - first] - message.Length), scratch.IsCandidate, scratch.Candidates, ref count);
+                position = hit + 1;
+            }
+            if (count > 0)
+            {
+                Confirm(records[record], record, count, scratch, into);
+            }
+        }
+    }
+
+    /// <summary>Finds the candidate rules of one message searched on its own; returns how many.</summary>
+    private int ScanAlone(string message, Scratch scratch)
+    {
+        var count = 0;
+        var position = 0;
+        while (position < message.Length)
+        {
+            var hit = _prefilter.IndexOfAny(message.AsSpan(position));
+            if (hit < 0)
+            {
+                break;
+            }
+            _prefilter.MarkAt(message, position + hit, scratch.IsCandidate, scratch.Candidates, ref count);
+            position += hit + 1;
+        }
+        return count;
+    }
+
+    /// <summary>Evaluates the first <paramref name="count"/> candidate rules on the record and clears them.</summary>
+    private void Confirm(LogRecord record, int index, int count, Scratch scratch, BatchMatches into)
+    {
+        for (var c = 0; c < count; c++)
+        {
+            var rule = scratch.Candidates[c];
+            scratch.IsCandidate[rule] = false;
+            if (_nodes[rule].Evaluate(record))
+            {
+                into.Add(rule, index);
+            }
+        }
+    }
+
+    /// <summary>A batch's candidate set: a flag per rule and the list of flagged rules.</summary>
+    private sealed class Scratch(int rules)
+    {
+        public bool[] IsCandidate { get; } = new bool[rules];
+
+        public int[] Candidates { get; } = new int[rules];
     }
 
     private static MatchNode CompileNode(Rule rule, Condition condition)

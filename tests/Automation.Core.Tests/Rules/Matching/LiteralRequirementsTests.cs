@@ -1,3 +1,4 @@
+using Automation.Core.Logs;
 using Automation.Core.Rules.Conditions;
 using Automation.Core.Rules.Matching;
 using static Automation.Core.Tests.Rules.Matching.TestRules;
@@ -52,5 +53,34 @@ public sealed class LiteralRequirementsTests
         Assert.Equal([0, 1, 2], matches.RecordsOf(1));
         Assert.Equal([2], matches.RecordsOf(2));
         Assert.Equal([2], matches.RecordsOf(3));
+    }
+
+    [Theory]
+    [InlineData("abc", 0)] // shorter than an anchor: the literal itself
+    [InlineData("aaaaaaa#bbbb", 7)] // a rare symbol and rare letters beat common letters
+    [InlineData("ééééé éé abcde", 9)] // ASCII windows only (Teddy needs ASCII)
+    public void Anchors_start_where_the_literal_is_rarest(string literal, int expected)
+    {
+        var offset = LiteralPrefilter.AnchorOffset(literal);
+        Assert.Equal(expected, offset);
+        Assert.True(System.Text.Ascii.IsValid(literal.AsSpan(offset, Math.Min(LiteralPrefilter.AnchorLength, literal.Length))));
+    }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(RuleMatcher.DefaultPackChars)]
+    public void Every_anchor_hit_is_checked_not_only_the_first(int packChars)
+    {
+        var matcher = RuleMatcher.Compile(Set(Contains("java.lang.OutOfMemoryError"), Contains("OutOfMemoryError: Metaspace")), packChars);
+        LogRecord[] records =
+        [
+            Text("OfMemoryError"), // the anchor without room for the literal before it
+            Text("java.lang.Out java.lang.OutOfMemory OutOfMemoryError java.lang.OutOfMemoryError"),
+            Text("OUTOFMEMORYERROR: METASPACE and OutOfMemoryError: Metaspace"),
+        ];
+        var matches = new BatchMatches(2);
+        matcher.Match(records, matches);
+        Assert.Equal([1], matches.RecordsOf(0));
+        Assert.Equal([2], matches.RecordsOf(1));
     }
 }

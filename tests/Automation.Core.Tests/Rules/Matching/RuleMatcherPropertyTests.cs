@@ -35,13 +35,17 @@ public sealed class RuleMatcherPropertyTests
     [InlineData(6)]
     [InlineData(7)]
     [InlineData(8)]
+    [InlineData(9)]
+    [InlineData(10)]
     public void Match_agrees_with_evaluating_every_rule_on_every_record(int seed)
     {
         var random = new Random(seed);
         var records = Enumerable.Range(0, 300).Select(_ => RandomRecord(random)).ToList();
         var rules = new RuleSet("rules.yaml", [.. Enumerable.Range(0, 40).Select(i => Rule($"r{i}", RandomCondition(random, 0)))]);
 
-        var matcher = RuleMatcher.Compile(rules);
+        // Pack sizes from "every message alone" through chunk boundaries everywhere to the default.
+        var packChars = new[] { 2, 7, 64, 301, RuleMatcher.DefaultPackChars }[seed % 5];
+        var matcher = RuleMatcher.Compile(rules, packChars);
         var matches = new BatchMatches(rules.Rules.Count);
         matcher.Match(records, matches);
 
@@ -61,7 +65,7 @@ public sealed class RuleMatcherPropertyTests
 
     private static LogRecord RandomRecord(Random random)
     {
-        var message = string.Join(random.Next(3) == 0 ? "" : " ", Enumerable.Range(0, random.Next(0, 7)).Select(_ => Words[random.Next(Words.Length)]));
+        var message = string.Join(random.Next(3) == 0 ? "" : " ", Enumerable.Range(0, random.Next(0, random.Next(10) == 0 ? 60 : 7)).Select(_ => Words[random.Next(Words.Length)]));
         if (random.Next(3) == 0)
         {
             return Text(message, random.Next(2) == 0 ? null : "warn");

@@ -252,6 +252,41 @@ public sealed class RuleMatcherSemanticsTests
         Assert.Equal(1, matches.Total);
     }
 
+    [Theory]
+    [InlineData(2)]
+    [InlineData(12)]
+    [InlineData(RuleMatcher.DefaultPackChars)]
+    public void Literals_never_match_across_two_messages(int packChars)
+    {
+        var matcher = RuleMatcher.Compile(Set(Contains("connection"), Contains("\0sep")), packChars);
+        LogRecord[] records = [Text("xxcon"), Text("nectionyy"), Text("a\0"), Text("sep"), Text("\0\0 connection"), Text("")];
+        var matches = new BatchMatches(2);
+        matcher.Match(records, matches);
+        Assert.Equal([4], matches.RecordsOf(0));
+        Assert.Empty(matches.RecordsOf(1));
+    }
+
+    [Fact]
+    public void Matching_allocates_nothing_per_record_on_the_message_path()
+    {
+        var matcher = RuleMatcher.Compile(Set(
+            Contains("java.lang.OutOfMemoryError"), Regex(@"Killed process \d+"), StartsWith("panic: "),
+            All(In("kubernetes.namespace_name", false, "payments"), Contains("declined", ignoreCase: true)), EqualTo("fatal", "level")));
+        var records = Enumerable.Range(0, 5000)
+            .Select(i => i % 50 == 0 ? Json("{\"msg\":\"payment DECLINED " + i + "\",\"level\":\"error\",\"kubernetes\":{\"namespace_name\":\"payments\"}}")
+                : Text($"GET /api/v1/orders/{i} 200 in {i % 97} ms", "info"))
+            .ToList();
+        var matches = new BatchMatches(matcher.RuleCount);
+        matcher.Match(records, matches); // warm up: the match lists reach their size
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        matcher.Match(records, matches);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(100, matches.RecordsOf(3).Count);
+        Assert.InRange(allocated, 0, 1024); // the batch's scratch only, nothing per record
+    }
+
     [Fact]
     public void Matches_for_another_rule_count_are_refused()
     {
