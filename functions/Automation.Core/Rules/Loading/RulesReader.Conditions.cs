@@ -1,3 +1,4 @@
+using Automation.Core.Rules.Matching;
 using System.Text.RegularExpressions;
 using Automation.Core.Logs;
 using Automation.Core.Rules.Conditions;
@@ -189,7 +190,7 @@ internal sealed partial class RulesReader
         }
         try
         {
-            _ = new Regex(pattern, RegexOptions.NonBacktracking | (ignoreCase ? RegexOptions.IgnoreCase : RegexOptions.None));
+            _ = RuleRegexes.Create(pattern, ignoreCase);
             return pattern;
         }
         catch (RegexParseException e)
