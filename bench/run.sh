@@ -9,4 +9,5 @@ dotnet build -c Release functions/PodRestarter -o "$out/jit" >/dev/null
 bench="dotnet run -c Release --project bench/Automation.Benchmarks --"
 $bench coldstart --aot "$out/aot/bootstrap" --jit "$out/jit/Automation.PodRestarter.dll" --runs "${RUNS:-20}"
 $bench rss --aot "$out/aot/bootstrap" --jit "$out/jit/Automation.PodRestarter.dll"
+$bench rules
 [ "${SKIP_DECODE:-}" = 1 ] || $bench decode --filter '*'
