@@ -1,27 +1,16 @@
 using System.Diagnostics.CodeAnalysis;
 using Automation.Core.Logs;
+using Automation.Core.Rules.Matching;
 
 namespace Automation.Core.Rules;
 
 /// <summary>
-/// How rules read a value of a log record: no path means the message; the one-segment paths <c>message</c> and
-/// <c>level</c> are the record's parsed message and level (whatever key they came from); anything else is a field.
-/// Conditions, group_by and templates all read through here, so they agree.
+/// How rules read a value of a log record outside matching (group_by, templates): exactly as conditions read it
+/// (<see cref="ValueSource"/>): no path or <c>message</c> is the record's message, <c>level</c> its normalised level,
+/// anything else a field.
 /// </summary>
 public static class RecordValues
 {
-    public static bool TryGet(LogRecord record, FieldPath? path, [NotNullWhen(true)] out string? value)
-    {
-        switch (path?.Text)
-        {
-            case null or "message":
-                value = record.Message;
-                return true;
-            case "level":
-                value = record.Level;
-                return value is not null;
-            default:
-                return record.Fields.TryGetValue(path, out value);
-        }
-    }
+    public static bool TryGet(LogRecord record, FieldPath? path, [NotNullWhen(true)] out string? value) =>
+        ValueSource.For(path).TryGet(record, out value);
 }
