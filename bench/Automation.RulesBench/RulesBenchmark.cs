@@ -18,7 +18,9 @@ namespace Automation.RulesBench;
 /// <item>match_only, naive_match_only, naive_ignore_case_match_only: the matching step alone on parsed records
 ///   (the last with every regex case-insensitive, for timing only);</item>
 /// <item>python: Python's <c>re</c> doing the same rules on the same messages (bench/python/match_rules.py, only its
-///   matching loop is timed).</item>
+///   matching loop is timed);</item>
+/// <item>python_pipeline: the same script as a Python Lambda handler's whole body on the same event bytes: json.loads,
+///   base64, read each value (Fluent Bit record, application JSON in <c>log</c>, plain text), match.</item>
 /// </list>
 /// Each is warmed up, then timed over several iterations; the median counts. Prints one JSON object.
 /// </summary>
@@ -79,7 +81,7 @@ public static class RulesBenchmark
 
         var engineCounts = Enumerable.Range(0, rules.Rules.Count).Select(rule => matches.RecordsOf(rule).Count).ToArray();
         var matchedRecords = Enumerable.Range(0, rules.Rules.Count).SelectMany(matches.RecordsOf).Distinct().Count();
-        var pythonResult = python == "none" ? null : await RunPythonAsync(python, Option(args, "--script"), naive, logs, Math.Min(iterations, 5));
+        var pythonResult = python == "none" ? null : await RunPythonAsync(python, Option(args, "--script"), naive, logs, payload, Math.Min(iterations, 5));
 
         using var output = Console.OpenStandardOutput();
         using var json = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = true });
@@ -113,6 +115,7 @@ public static class RulesBenchmark
         if (pythonResult is { } py)
         {
             Timing(json, "python", new Sample(py.WallSeconds, py.Seconds), payload.Length, recordCount);
+            Timing(json, "python_pipeline", new Sample(py.Pipeline.WallSeconds, py.Pipeline.Seconds), payload.Length, recordCount);
         }
 
         json.WriteStartObject("ratios");
@@ -122,6 +125,7 @@ public static class RulesBenchmark
         if (pythonResult is { } p)
         {
             json.WriteNumber("engine_python", Math.Round(p.Seconds / engine.Cpu, 2));
+            json.WriteNumber("engine_python_pipeline", Math.Round(p.Pipeline.Seconds / engine.Cpu, 2));
         }
         // The matching step alone (records already parsed): what the prefilter buys.
         json.WriteNumber("match_engine_naive", Math.Round(naiveMatchOnly.Cpu / matchOnly.Cpu, 2));
@@ -136,6 +140,15 @@ public static class RulesBenchmark
         if (pythonResult is { } q)
         {
             json.WriteBoolean("python_agree", engineCounts.SequenceEqual(naive.Select(rule => q.Counts.GetValueOrDefault(rule.Id, -1))));
+            var pipelineCounts = naive.Select(rule => q.Pipeline.Counts.GetValueOrDefault(rule.Id, -1)).ToArray();
+            json.WriteBoolean("python_pipeline_agree", engineCounts.SequenceEqual(pipelineCounts) && q.Pipeline.LogRecords == recordCount);
+            json.WriteNumber("python_pipeline_log_records", q.Pipeline.LogRecords);
+            json.WriteStartObject("python_pipeline_matches");
+            for (var rule = 0; rule < naive.Length; rule++)
+            {
+                json.WriteNumber(naive[rule].Id, pipelineCounts[rule]);
+            }
+            json.WriteEndObject();
             json.WriteString("python_version", q.Version);
         }
         json.WriteStartObject("matches");
@@ -228,13 +241,18 @@ public static class RulesBenchmark
     }
 
     /// <param name="Seconds">Median thread CPU time of the matching loop.</param>
-    private sealed record PythonResult(double Seconds, double WallSeconds, Dictionary<string, int> Counts, string Version);
+    private sealed record PythonResult(double Seconds, double WallSeconds, Dictionary<string, int> Counts, string Version, PythonPipeline Pipeline);
+
+    /// <param name="Seconds">Median thread CPU time of the whole handler body, from the event's bytes.</param>
+    private sealed record PythonPipeline(double Seconds, double WallSeconds, int LogRecords, Dictionary<string, int> Counts);
 
     /// <summary>
     /// Hands the rules (the naive patterns and field lists) and each record's message, namespace and level to
-    /// match_rules.py through a temporary file; it times only its matching loop and prints JSON.
+    /// match_rules.py through a temporary file, and the event itself through another; it times its matching loop alone
+    /// and its whole handler on the event, and prints JSON.
     /// </summary>
-    private static async Task<PythonResult?> RunPythonAsync(string python, string? script, NaiveRule[] rules, List<LogRecord> logs, int iterations)
+    private static async Task<PythonResult?> RunPythonAsync(string python, string? script, NaiveRule[] rules, List<LogRecord> logs,
+        byte[] payload, int iterations)
     {
         script ??= FindScript();
         if (script is null)
@@ -243,8 +261,10 @@ public static class RulesBenchmark
             return null;
         }
         var input = Path.Combine(Path.GetTempPath(), $"rules-bench-{Environment.ProcessId}.json");
+        var eventFile = Path.Combine(Path.GetTempPath(), $"rules-bench-{Environment.ProcessId}-event.json");
         try
         {
+            await File.WriteAllBytesAsync(eventFile, payload);
             await using (var file = File.Create(input))
             await using (var json = new Utf8JsonWriter(file))
             {
@@ -287,7 +307,7 @@ public static class RulesBenchmark
             }
 
             var start = new ProcessStartInfo(python) { RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (var arg in new[] { script, input, "--iterations", iterations.ToString(CultureInfo.InvariantCulture) })
+            foreach (var arg in new[] { script, input, "--event", eventFile, "--iterations", iterations.ToString(CultureInfo.InvariantCulture) })
             {
                 start.ArgumentList.Add(arg);
             }
@@ -302,14 +322,20 @@ public static class RulesBenchmark
             }
             using var result = JsonDocument.Parse(await stdout);
             var root = result.RootElement;
-            var counts = root.GetProperty("counts").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetInt32());
-            return new PythonResult(root.GetProperty("cpu_seconds").GetDouble(), root.GetProperty("wall_seconds").GetDouble(), counts,
-                root.GetProperty("python").GetString() ?? "");
+            var pipeline = root.GetProperty("pipeline");
+            return new PythonResult(root.GetProperty("cpu_seconds").GetDouble(), root.GetProperty("wall_seconds").GetDouble(), Counts(root),
+                root.GetProperty("python").GetString() ?? "",
+                new PythonPipeline(pipeline.GetProperty("cpu_seconds").GetDouble(), pipeline.GetProperty("wall_seconds").GetDouble(),
+                    pipeline.GetProperty("log_records").GetInt32(), Counts(pipeline)));
         }
         finally
         {
             File.Delete(input);
+            File.Delete(eventFile);
         }
+
+        static Dictionary<string, int> Counts(JsonElement result) =>
+            result.GetProperty("counts").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetInt32());
     }
 
     /// <summary>bench/python/match_rules.py above the working directory or the executable.</summary>
