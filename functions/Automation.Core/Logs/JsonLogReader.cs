@@ -260,10 +260,20 @@ internal static class JsonLogReader
             line = raw;
             return true;
         }
-        var reader = JsonNavigator.Open(json[log.Range]);
         rented = ArrayPool<byte>.Shared.Rent(raw.Length);
-        line = rented.AsSpan(0, reader.CopyString(rented));
+        line = rented.AsSpan(0, Unescape(json, log, rented));
         return true;
+    }
+
+    /// <summary>An escaped string slot's text into <paramref name="buffer"/> (at least as long as its content); the length written.</summary>
+    private static int Unescape(ReadOnlySpan<byte> json, Slot slot, Span<byte> buffer)
+    {
+        if (JsonUnescape.TryUnescape(json[slot.Content], buffer, out var written))
+        {
+            return written;
+        }
+        var reader = JsonNavigator.Open(json[slot.Range]);
+        return reader.CopyString(buffer);
     }
 
     private static string? FirstText(ReadOnlySpan<byte> json, ReadOnlySpan<Slot> found, Key[] keys)
@@ -279,19 +289,23 @@ internal static class JsonLogReader
             {
                 return LogText.Decode(LogText.TrimLineEnd(json[slot.Content]));
             }
+            if (slot.Type == JsonTokenType.String)
+            {
+                return ReadLine(json, slot);
+            }
             var reader = JsonNavigator.Open(json[slot.Range]);
-            return slot.Type == JsonTokenType.String ? ReadLine(ref reader) : JsonNavigator.ReadAsText(ref reader, json[slot.Range]);
+            return JsonNavigator.ReadAsText(ref reader, json[slot.Range]);
         }
         return null;
     }
 
     /// <summary>An escaped string value with its trailing CR/LF dropped before decoding (one string, not two).</summary>
-    private static string ReadLine(ref Utf8JsonReader reader)
+    private static string ReadLine(ReadOnlySpan<byte> json, Slot slot)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(reader.ValueSpan.Length);
+        var buffer = ArrayPool<byte>.Shared.Rent(slot.End - slot.Start);
         try
         {
-            var written = reader.CopyString(buffer);
+            var written = Unescape(json, slot, buffer);
             return LogText.Decode(LogText.TrimLineEnd(buffer.AsSpan(0, written)));
         }
         finally
