@@ -1,4 +1,7 @@
 using System.Buffers.Binary;
+using System.Numerics;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using System.Text;
 
 namespace Automation.Core.Logs;
@@ -26,17 +29,10 @@ internal static class JsonUnescape
         var at = 0;
         while (true)
         {
-            // Escapes come every few bytes in an escaped JSON line: a short look before the vectorised search.
-            var backslash = IndexOfBackslash(raw[at..]);
-            if (backslash < 0)
+            if (!CopyToBackslash(raw, destination, ref at, ref written))
             {
-                raw[at..].CopyTo(destination[written..]);
-                written += raw.Length - at;
                 return true;
             }
-            raw.Slice(at, backslash).CopyTo(destination[written..]);
-            written += backslash;
-            at += backslash;
             if (at + 1 >= raw.Length)
             {
                 return false;
@@ -86,22 +82,40 @@ internal static class JsonUnescape
         }
     }
 
-    private static int IndexOfBackslash(ReadOnlySpan<byte> text)
+    /// <summary>
+    /// Copies from <paramref name="at"/> up to the next backslash, 16 bytes at a time; false when there is none left.
+    /// A whole block is stored even when a backslash is in it: the bytes past the backslash are overwritten next, and
+    /// the block fits because the destination is as long as the source and never ahead of it.
+    /// </summary>
+    private static bool CopyToBackslash(ReadOnlySpan<byte> raw, Span<byte> destination, ref int at, ref int written)
     {
-        var near = Math.Min(text.Length, 8);
-        for (var i = 0; i < near; i++)
+        ref var source = ref MemoryMarshal.GetReference(raw);
+        ref var target = ref MemoryMarshal.GetReference(destination);
+        var backslash = Vector128.Create((byte)'\\');
+        while (at + Vector128<byte>.Count <= raw.Length)
         {
-            if (text[i] == (byte)'\\')
+            var block = Vector128.LoadUnsafe(ref source, (nuint)at);
+            block.StoreUnsafe(ref target, (nuint)written);
+            var mask = Vector128.Equals(block, backslash).ExtractMostSignificantBits();
+            if (mask != 0)
             {
-                return i;
+                var run = BitOperations.TrailingZeroCount(mask);
+                at += run;
+                written += run;
+                return true;
             }
+            at += Vector128<byte>.Count;
+            written += Vector128<byte>.Count;
         }
-        if (near == text.Length)
+        for (; at < raw.Length; at++)
         {
-            return -1;
+            if (raw[at] == (byte)'\\')
+            {
+                return true;
+            }
+            destination[written++] = raw[at];
         }
-        var far = text[near..].IndexOf((byte)'\\');
-        return far < 0 ? -1 : near + far;
+        return false;
     }
 
     /// <summary>Four hex digits at <paramref name="at"/>.</summary>
