@@ -104,6 +104,69 @@ internal static class JsonLogReader
     /// </summary>
     private static bool TryScan(ReadOnlySpan<byte> json, Span<Slot> found, out string? problem)
     {
+        problem = null;
+        return TryScanFast(json, found) || TryScanWithReader(json, found, out problem);
+    }
+
+    /// <summary>
+    /// <see cref="JsonFastScan"/>'s pass over a well-formed object. It accepts only what the reader accepts (less
+    /// lone surrogates); false sends the value to the reader, which decides and words the problem.
+    /// </summary>
+    private static bool TryScanFast(ReadOnlySpan<byte> json, Span<Slot> found)
+    {
+        found.Clear();
+        var at = JsonFastScan.SkipWhiteSpace(json, 0);
+        if (at >= json.Length || json[at] != (byte)'{')
+        {
+            return false;
+        }
+        at = JsonFastScan.SkipWhiteSpace(json, at + 1);
+        if (at < json.Length && json[at] == (byte)'}')
+        {
+            return JsonFastScan.SkipWhiteSpace(json, at + 1) == json.Length;
+        }
+        while (true)
+        {
+            var nameStart = at;
+            if (at >= json.Length || json[at] != (byte)'"' || !JsonFastScan.TryString(json, ref at, out var nameEscaped))
+            {
+                return false;
+            }
+            var key = Identify(json[(nameStart + 1)..(at - 1)], nameEscaped);
+            at = JsonFastScan.SkipWhiteSpace(json, at);
+            if (at >= json.Length || json[at] != (byte)':')
+            {
+                return false;
+            }
+            at = JsonFastScan.SkipWhiteSpace(json, at + 1);
+            var start = at;
+            if (!JsonFastScan.TryValue(json, ref at, 1, out var type, out var escaped))
+            {
+                return false;
+            }
+            if (key != Key.Count && found[(int)key].Type == JsonTokenType.None)
+            {
+                found[(int)key] = new Slot(start, at, type, escaped);
+            }
+            at = JsonFastScan.SkipWhiteSpace(json, at);
+            if (at >= json.Length)
+            {
+                return false;
+            }
+            if (json[at] == (byte)'}')
+            {
+                return JsonFastScan.SkipWhiteSpace(json, at + 1) == json.Length;
+            }
+            if (json[at] != (byte)',')
+            {
+                return false;
+            }
+            at = JsonFastScan.SkipWhiteSpace(json, at + 1);
+        }
+    }
+
+    private static bool TryScanWithReader(ReadOnlySpan<byte> json, Span<Slot> found, out string? problem)
+    {
         found.Clear();
         var reader = new Utf8JsonReader(json, JsonLimits.ReaderOptions);
         try
@@ -216,6 +279,22 @@ internal static class JsonLogReader
         return Identify(name[..reader.CopyString(name)]);
     }
 
+    /// <summary>As <see cref="Identify(ref Utf8JsonReader)"/> for a name's raw bytes (between its quotes).</summary>
+    private static Key Identify(ReadOnlySpan<byte> raw, bool escaped)
+    {
+        if (!escaped)
+        {
+            return Identify(raw);
+        }
+        const int MaxEscapedName = 6 * 12;
+        if (raw.Length > MaxEscapedName)
+        {
+            return Key.Count;
+        }
+        Span<byte> name = stackalloc byte[MaxEscapedName];
+        return JsonUnescape.TryUnescape(raw, name, out var written) ? Identify(name[..written]) : Key.Count;
+    }
+
     private static Key Identify(ReadOnlySpan<byte> name) => name.Length switch
     {
         2 when name.SequenceEqual("ts"u8) => Key.Ts,
@@ -260,10 +339,20 @@ internal static class JsonLogReader
             line = raw;
             return true;
         }
-        var reader = JsonNavigator.Open(json[log.Range]);
         rented = ArrayPool<byte>.Shared.Rent(raw.Length);
-        line = rented.AsSpan(0, reader.CopyString(rented));
+        line = rented.AsSpan(0, Unescape(json, log, rented));
         return true;
+    }
+
+    /// <summary>An escaped string slot's text into <paramref name="buffer"/> (at least as long as its content); the length written.</summary>
+    private static int Unescape(ReadOnlySpan<byte> json, Slot slot, Span<byte> buffer)
+    {
+        if (JsonUnescape.TryUnescape(json[slot.Content], buffer, out var written))
+        {
+            return written;
+        }
+        var reader = JsonNavigator.Open(json[slot.Range]);
+        return reader.CopyString(buffer);
     }
 
     private static string? FirstText(ReadOnlySpan<byte> json, ReadOnlySpan<Slot> found, Key[] keys)
@@ -279,19 +368,23 @@ internal static class JsonLogReader
             {
                 return LogText.Decode(LogText.TrimLineEnd(json[slot.Content]));
             }
+            if (slot.Type == JsonTokenType.String)
+            {
+                return ReadLine(json, slot);
+            }
             var reader = JsonNavigator.Open(json[slot.Range]);
-            return slot.Type == JsonTokenType.String ? ReadLine(ref reader) : JsonNavigator.ReadAsText(ref reader, json[slot.Range]);
+            return JsonNavigator.ReadAsText(ref reader, json[slot.Range]);
         }
         return null;
     }
 
     /// <summary>An escaped string value with its trailing CR/LF dropped before decoding (one string, not two).</summary>
-    private static string ReadLine(ref Utf8JsonReader reader)
+    private static string ReadLine(ReadOnlySpan<byte> json, Slot slot)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(reader.ValueSpan.Length);
+        var buffer = ArrayPool<byte>.Shared.Rent(slot.End - slot.Start);
         try
         {
-            var written = reader.CopyString(buffer);
+            var written = Unescape(json, slot, buffer);
             return LogText.Decode(LogText.TrimLineEnd(buffer.AsSpan(0, written)));
         }
         finally

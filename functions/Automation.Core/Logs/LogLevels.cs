@@ -37,6 +37,23 @@ internal static class LogLevels
     /// <summary>As <see cref="Normalize(string?)"/> for the UTF-8 text of an unescaped JSON string.</summary>
     public static string? NormalizeUtf8(ReadOnlySpan<byte> utf8)
     {
+        // The words nearly every record spells exactly so, without decoding and lower-casing them.
+        if (utf8.SequenceEqual("info"u8))
+        {
+            return Info;
+        }
+        if (utf8.SequenceEqual("error"u8))
+        {
+            return Error;
+        }
+        if (utf8.SequenceEqual("warn"u8))
+        {
+            return Warn;
+        }
+        if (utf8.SequenceEqual("debug"u8))
+        {
+            return Debug;
+        }
         // Decoded, UTF-8 never has more chars than bytes. Longer text is decoded whole, so it trims exactly as before.
         const int MaxStackBytes = 256;
         if (utf8.Length > MaxStackBytes)
