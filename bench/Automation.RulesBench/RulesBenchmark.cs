@@ -42,7 +42,7 @@ public static class RulesBenchmark
         }
 
         var iterations = int.Parse(Option(args, "--iterations") ?? "15", CultureInfo.InvariantCulture);
-        var warmup = int.Parse(Option(args, "--warmup") ?? "5", CultureInfo.InvariantCulture);
+        var warmup = int.Parse(Option(args, "--warmup") ?? "30", CultureInfo.InvariantCulture);
         var python = Option(args, "--python") ?? "python3";
 
         var payload = RulesCorpus.SixMegabyteEvent();
