@@ -266,8 +266,8 @@ public sealed class RuleMatcher
         var source = ValueSource.For(field.Field);
         return field switch
         {
-            ContainsCondition contains => new ContainsNode(source, [.. contains.Values], contains.IgnoreCase),
-            StartsWithCondition startsWith => new StartsWithNode(source, [.. startsWith.Values], startsWith.IgnoreCase),
+            ContainsCondition contains => new AnyStringNode(source, [.. contains.Values], contains.IgnoreCase, prefixOnly: false),
+            StartsWithCondition startsWith => new AnyStringNode(source, [.. startsWith.Values], startsWith.IgnoreCase, prefixOnly: true),
             EqualsCondition equals => new InNode(source, [equals.Value], equals.IgnoreCase),
             InCondition @in => new InNode(source, @in.Values, @in.IgnoreCase),
             RegexCondition regex => new RegexNode(source, CreateRegex(rule, regex)),

@@ -15,8 +15,11 @@ internal static class ValueCost
         ignoreCase ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
 }
 
-/// <summary>`contains:` any of the strings occurs in the value.</summary>
-internal sealed class ContainsNode(ValueSource source, string[] values, bool ignoreCase) : MatchNode
+/// <summary>
+/// `contains:` (any of the strings occurs in the value) and `starts_with:` (the value starts with any of them): the
+/// same loop over the candidates, with a different test.
+/// </summary>
+internal sealed class AnyStringNode(ValueSource source, string[] values, bool ignoreCase, bool prefixOnly) : MatchNode
 {
     private readonly StringComparison _comparison = ValueCost.Comparison(ignoreCase);
 
@@ -30,31 +33,7 @@ internal sealed class ContainsNode(ValueSource source, string[] values, bool ign
         }
         foreach (var candidate in values)
         {
-            if (value.AsSpan().Contains(candidate, _comparison))
-            {
-                return true;
-            }
-        }
-        return false;
-    }
-}
-
-/// <summary>`starts_with:` the value starts with any of the strings.</summary>
-internal sealed class StartsWithNode(ValueSource source, string[] values, bool ignoreCase) : MatchNode
-{
-    private readonly StringComparison _comparison = ValueCost.Comparison(ignoreCase);
-
-    public override int Cost => ValueCost.Read(source);
-
-    public override bool Evaluate(LogRecord record)
-    {
-        if (!source.TryGet(record, out var value))
-        {
-            return false;
-        }
-        foreach (var candidate in values)
-        {
-            if (value.AsSpan().StartsWith(candidate, _comparison))
+            if (prefixOnly ? value.AsSpan().StartsWith(candidate, _comparison) : value.AsSpan().Contains(candidate, _comparison))
             {
                 return true;
             }
