@@ -1,13 +1,15 @@
 namespace Automation.Core.State;
 
 /// <summary>
-/// Thresholds and cooldowns in this process's memory: for the CLI, tests and single-environment trials. Expired
-/// buckets and claims are dropped as they are met, so memory follows the live keys.
+/// Thresholds and cooldowns in this process's memory: for the CLI, tests and single-environment trials. A bucket is
+/// dropped once it has left every window by <see cref="DynamoDbRuleStateStore.ExpiryMargin"/> (as DynamoDB's TTL drops
+/// it), measured from the latest window end seen for its key: a later batch whose records are older still counts
+/// what its own window holds.
 /// </summary>
 public sealed class InMemoryRuleStateStore : IRuleStateStore
 {
     private readonly Lock _gate = new();
-    private readonly Dictionary<string, SortedDictionary<DateTimeOffset, long>> _counters = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Counter> _counters = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DateTimeOffset> _claims = new(StringComparer.Ordinal);
 
     public Task<long> AddAndCountAsync(string key, IReadOnlyList<BucketCount> additions, TimeSpan within, DateTimeOffset windowEnd, CancellationToken cancellationToken)
@@ -15,21 +17,26 @@ public sealed class InMemoryRuleStateStore : IRuleStateStore
         var windowStart = windowEnd - within;
         lock (_gate)
         {
-            if (!_counters.TryGetValue(key, out var buckets))
+            if (!_counters.TryGetValue(key, out var counter))
             {
-                buckets = [];
-                _counters[key] = buckets;
+                counter = new Counter();
+                _counters[key] = counter;
             }
             foreach (var addition in additions)
             {
-                buckets[addition.BucketStart] = buckets.GetValueOrDefault(addition.BucketStart) + addition.Count;
+                counter.Buckets[addition.BucketStart] = counter.Buckets.GetValueOrDefault(addition.BucketStart) + addition.Count;
             }
 
-            foreach (var expired in buckets.Keys.TakeWhile(start => start <= windowStart).ToList())
+            if (windowEnd > counter.LatestWindowEnd)
             {
-                buckets.Remove(expired);
+                counter.LatestWindowEnd = windowEnd;
             }
-            return Task.FromResult(buckets.Where(b => b.Key <= windowEnd).Sum(b => b.Value));
+            var expiredBefore = counter.LatestWindowEnd - within - DynamoDbRuleStateStore.ExpiryMargin;
+            foreach (var expired in counter.Buckets.Keys.TakeWhile(start => start <= expiredBefore).ToList())
+            {
+                counter.Buckets.Remove(expired);
+            }
+            return Task.FromResult(counter.Buckets.Where(b => b.Key > windowStart && b.Key <= windowEnd).Sum(b => b.Value));
         }
     }
 
@@ -44,5 +51,12 @@ public sealed class InMemoryRuleStateStore : IRuleStateStore
             _claims[key] = now + duration;
             return Task.FromResult(true);
         }
+    }
+
+    private sealed class Counter
+    {
+        public SortedDictionary<DateTimeOffset, long> Buckets { get; } = [];
+
+        public DateTimeOffset LatestWindowEnd { get; set; } = DateTimeOffset.MinValue;
     }
 }

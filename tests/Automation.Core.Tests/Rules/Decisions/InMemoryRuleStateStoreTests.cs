@@ -19,6 +19,18 @@ public sealed class InMemoryRuleStateStoreTests
     }
 
     [Fact]
+    public async Task A_later_batch_with_older_records_still_counts_its_own_window()
+    {
+        var within = TimeSpan.FromMinutes(2);
+        await _store.AddAndCountAsync("k", [new(Noon.AddMinutes(-10), 4)], within, Noon.AddMinutes(-10), CancellationToken.None);
+        await _store.AddAndCountAsync("k", [new(Noon, 1)], within, Noon, CancellationToken.None);
+
+        var older = await _store.AddAndCountAsync("k", [new(Noon.AddMinutes(-9.5), 1)], within, Noon.AddMinutes(-9.5), CancellationToken.None);
+
+        Assert.Equal(5, older);
+    }
+
+    [Fact]
     public async Task Counters_are_separate_per_key()
     {
         await _store.AddAndCountAsync("a", [new(Noon, 4)], TimeSpan.FromMinutes(1), Noon, CancellationToken.None);
