@@ -31,8 +31,8 @@ public static class FunctionComposition
 
         // An invalid rules file fails INIT here (RulesValidationException lists every file:line:col problem).
         var rules = RulesLoader.Load(settings.RulesFile);
-        // Thresholds and cooldowns live in this environment's memory until the shared store is configured.
-        var engine = new RuleEngine(rules, new InMemoryRuleStateStore(), time, DecisionScope.ForFunction(functionName), settings.DryRun);
+        var (store, stateName) = CreateStateStore(environment);
+        var engine = new RuleEngine(rules, store, time, DecisionScope.ForFunction(functionName), settings.DryRun);
 
         var sink = createSink(settings, log);
         var handler = new KafkaBatchHandler(settings, sink, new LogRecordParser(), engine, log, time);
@@ -43,7 +43,18 @@ public static class FunctionComposition
             json.WriteBoolean("dryRun", settings.DryRun);
             json.WriteString("rulesFile", settings.RulesFile);
             json.WriteNumber("rules", rules.Rules.Count);
+            json.WriteString("state", stateName);
         });
         return handler;
     }
+
+    /// <summary>
+    /// Thresholds and cooldowns: in the DynamoDB table named by STATE_TABLE (shared by every environment and partition,
+    /// as deployed), else in this process's memory (the CLI, tests, a trial without the table). Configuration, not code:
+    /// endpoint, region and credentials come from the SDK's standard variables (AWS_ENDPOINT_URL_DYNAMODB, AWS_REGION, ...).
+    /// </summary>
+    private static (IRuleStateStore Store, string Name) CreateStateStore(Func<string, string?> environment) =>
+        string.IsNullOrWhiteSpace(environment(DynamoDbRuleStateStore.TableEnvironmentVariable))
+            ? (new InMemoryRuleStateStore(), "memory")
+            : (DynamoDbRuleStateStore.FromEnvironment(environment), "dynamodb");
 }

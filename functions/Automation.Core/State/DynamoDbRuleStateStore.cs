@@ -33,9 +33,9 @@ public sealed class DynamoDbRuleStateStore : IRuleStateStore
     /// <summary>How long items outlive their use before TTL may delete them (TTL deletion is lazy anyway).</summary>
     public static readonly TimeSpan ExpiryMargin = TimeSpan.FromHours(1);
 
-    internal const string PartitionKey = "pk";
-    internal const string SortKey = "sk";
-    internal const string ExpiresAt = "expires_at";
+    public const string PartitionKey = "pk";
+    public const string SortKey = "sk";
+    public const string ExpiresAt = "expires_at";
     internal const string ClaimSortKey = "claim";
 
     private readonly IAmazonDynamoDB _client;

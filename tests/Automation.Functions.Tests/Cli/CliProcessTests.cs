@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Automation.Testing;
 
@@ -7,21 +6,7 @@ namespace Automation.Functions.Tests.Cli;
 /// <summary>The CLI as a user runs it: a separate process, the response alone on stdout, logs on stderr, an exit code.</summary>
 public sealed class CliProcessTests
 {
-    private static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "Automation.Cli.dll"), .. args])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = Fixtures.RepoRoot,
-        };
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout, await stderr);
-    }
+    private static Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] args) => CliProcess.RunAsync(null, args);
 
     [Fact]
     public async Task Invoke_prints_only_the_response_on_stdout_and_json_logs_on_stderr()

@@ -4,16 +4,15 @@ using Amazon.DynamoDBv2.Model;
 using Amazon.Runtime;
 using Automation.Core.Aws;
 using Automation.Core.State;
-using Automation.Testing;
 
-namespace Automation.Core.Tests.State;
+namespace Automation.Testing;
 
 /// <summary>Clients and tables on the moto server, with fake credentials: these tests never read real ones.</summary>
-internal static class MotoDynamoDb
+public static class MotoDynamoDb
 {
-    internal static readonly AWSCredentials FakeCredentials = new BasicAWSCredentials("testing", "testing");
+    public static readonly AWSCredentials FakeCredentials = new BasicAWSCredentials("testing", "testing");
 
-    internal static AmazonDynamoDBConfig Config(MotoServer moto, HttpClientFactory? http = null)
+    public static AmazonDynamoDBConfig Config(MotoServer moto, HttpClientFactory? http = null)
     {
         var config = AwsClients.DynamoDbConfig();
         config.ServiceURL = moto.Endpoint.ToString();
@@ -25,11 +24,11 @@ internal static class MotoDynamoDb
         return config;
     }
 
-    internal static IAmazonDynamoDB Client(MotoServer moto, HttpClientFactory? http = null) =>
+    public static IAmazonDynamoDB Client(MotoServer moto, HttpClientFactory? http = null) =>
         AwsClients.CreateDynamoDb(Config(moto, http), FakeCredentials);
 
     /// <summary>Creates a fresh table the way the template does (on demand, TTL on expires_at) and returns its name.</summary>
-    internal static async Task<string> CreateTableAsync(IAmazonDynamoDB client)
+    public static async Task<string> CreateTableAsync(IAmazonDynamoDB client)
     {
         var name = "state-" + Guid.NewGuid().ToString("N");
         await client.CreateTableAsync(new CreateTableRequest
