@@ -9,6 +9,7 @@ namespace Automation.Benchmarks;
 /// decode                          BenchmarkDotNet: decode / decode+parse of a 6 MB Fluent Bit batch (JIT)
 /// coldstart --aot BOOTSTRAP --jit DLL [--runs N]   AOT vs JIT cold start, in one run
 /// rss --aot BOOTSTRAP --jit DLL   peak RSS of each while handling the 6 MB batch
+/// state-calls                     DynamoDB calls per batch (10,000 records, 50 rules, 20 groups) against moto
 /// rules [--iterations N] [--warmup N] [--python CMD|none]   rules matching: floor, engine, naive, Python (one JSON object;
 ///                                 the harness is Automation.RulesBench, which also publishes with Native AOT)
 /// </summary>
@@ -60,8 +61,11 @@ internal static class Program
             case "rules":
                 return await Automation.RulesBench.RulesBenchmark.RunAsync(args);
 
+            case "state-calls":
+                return await StateCallsMeasurement.RunAsync();
+
             default:
-                Console.Error.WriteLine("usage: decode | coldstart --aot BOOTSTRAP --jit DLL [--runs N] | rss --aot BOOTSTRAP --jit DLL | rules [--iterations N] [--warmup N] [--python CMD|none]");
+                Console.Error.WriteLine("usage: decode | coldstart --aot BOOTSTRAP --jit DLL [--runs N] | rss --aot BOOTSTRAP --jit DLL | rules [--iterations N] [--warmup N] [--python CMD|none] | state-calls");
                 return 2;
         }
     }

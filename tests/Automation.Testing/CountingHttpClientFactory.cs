@@ -1,10 +1,10 @@
 using System.Collections.Concurrent;
 using Amazon.Runtime;
 
-namespace Automation.Core.Tests.State;
+namespace Automation.Testing;
 
 /// <summary>Gives the SDK an HttpClient that counts DynamoDB calls by operation (the X-Amz-Target header).</summary>
-internal sealed class CountingHttpClientFactory : HttpClientFactory
+public sealed class CountingHttpClientFactory : HttpClientFactory
 {
     private readonly ConcurrentDictionary<string, int> _calls = new(StringComparer.Ordinal);
 
