@@ -70,7 +70,16 @@ public sealed class SecretsManagerClient
             {
                 throw new SecretUnavailableException(secretId, ErrorReason(response.StatusCode, body));
             }
-            var secret = Deserialize(body, SecretsJsonContext.Default.GetSecretValueResponse);
+            GetSecretValueResponse? secret;
+            try
+            {
+                secret = Deserialize(body, SecretsJsonContext.Default.GetSecretValueResponse);
+            }
+            catch (JsonException)
+            {
+                // The parser's message may quote part of the body, which could be the secret: say only what failed.
+                throw new SecretUnavailableException(secretId, "the response is not a GetSecretValue document");
+            }
             return secret?.SecretString
                 ?? throw new SecretUnavailableException(secretId, "the secret has no SecretString (binary secrets are not supported)");
         }
