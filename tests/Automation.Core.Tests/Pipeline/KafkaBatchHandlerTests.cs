@@ -178,6 +178,42 @@ public sealed class KafkaBatchHandlerTests
     }
 
     [Fact]
+    public async Task When_the_state_store_keeps_failing_the_whole_batch_fails_and_no_action_is_decided()
+    {
+        var rules = RulesLoader.Parse("""
+            version: 1
+            rules:
+              - id: oom
+                match: { contains: OutOfMemoryError }
+                cooldown: 15m
+                actions:
+                  - type: restart_pod
+            """, "rules.yaml");
+        var sink = new RecordingSink();
+        var handler = new KafkaBatchHandler(
+            new FunctionSettings("TestFunction", ReportBatchItemFailures: true, DryRun: false, LogSeverity.Info, "rules.yaml"),
+            sink, new LogRecordParser(),
+            new RuleEngine(rules, new UnavailableStore(), _time, DecisionScope.Everything("TestFunction"), dryRun: false),
+            new JsonLog(_logOutput, _time), _time);
+        var payload = TestEvents.Event(TestEvents.Record("logs", 0, 1, TestEvents.FluentBitLine("api-1", "java.lang.OutOfMemoryError")));
+
+        await Assert.ThrowsAsync<TimeoutException>(() => handler.HandleAsync(payload, Context, CancellationToken.None));
+
+        // Lambda retries the batch; nothing reached the action stage unclaimed.
+        Assert.Empty(sink.Batches);
+        Assert.DoesNotContain(LogLines(), l => l.TryGetProperty("audit", out _));
+    }
+
+    private sealed class UnavailableStore : IRuleStateStore
+    {
+        public Task<long> AddAndCountAsync(string key, IReadOnlyList<BucketCount> additions, TimeSpan within, DateTimeOffset windowEnd, CancellationToken cancellationToken) =>
+            throw new TimeoutException("state store unavailable");
+
+        public Task<bool> TryClaimAsync(string key, DateTimeOffset now, TimeSpan duration, CancellationToken cancellationToken) =>
+            throw new TimeoutException("state store unavailable");
+    }
+
+    [Fact]
     public async Task A_hostile_log_line_cannot_forge_fields_in_our_own_log()
     {
         var sink = new RecordingSink();
