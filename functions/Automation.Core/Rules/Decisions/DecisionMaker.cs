@@ -19,6 +19,9 @@ public sealed class DecisionMaker
     /// <summary>A window is counted in this many buckets: the window slides in steps of a tenth of its length.</summary>
     internal const int BucketsPerWindow = 10;
 
+    /// <summary>State calls in flight at once: enough to hide a remote store's latency, few enough not to be throttled.</summary>
+    internal const int MaxConcurrentStateCalls = 16;
+
     private readonly RuleSet _rules;
     private readonly IRuleStateStore _store;
     private readonly TimeProvider _time;
@@ -37,7 +40,7 @@ public sealed class DecisionMaker
     public async Task<IReadOnlyList<Decision>> DecideAsync(IReadOnlyList<LogRecord> records, BatchMatches matches, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
-        var decisions = new List<Decision>();
+        var work = new List<(Rule Rule, MatchGroup Group)>();
         for (var ruleIndex = 0; ruleIndex < _rules.Rules.Count; ruleIndex++)
         {
             var rule = _rules.Rules[ruleIndex];
@@ -46,67 +49,109 @@ public sealed class DecisionMaker
             {
                 continue;
             }
-            foreach (var group in Group(rule, records, hits))
+            work.AddRange(Group(rule, records, hits).Select(group => (rule, group)));
+        }
+
+        // Each group has its own counter, so the counts go to the store at once: against a remote store a batch costs
+        // a few round trips of latency, not one per group.
+        var counts = new GroupCount[work.Count];
+        await ForEachAsync(work.Count, async (i, token) =>
+            counts[i] = await CountAsync(work[i].Rule, work[i].Group, records, now, token).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+
+        // Decisions are planned in rule and group order. Groups may share a cooldown target, so each target is claimed
+        // once, by its first group in that order; the claims then go out at once and their answers settle the plan:
+        // the same outcomes as deciding one group after another.
+        var decisions = new List<Decision>();
+        var claims = new List<(string Key, TimeSpan Cooldown)>();
+        var claimOf = new Dictionary<string, int>(StringComparer.Ordinal);
+        var pending = new List<(int Decision, int Claim, bool FirstClaimant, string InCooldownReason)>();
+        for (var i = 0; i < work.Count; i++)
+        {
+            var (rule, group) = work[i];
+            var count = counts[i];
+            var last = records[group.Records[^1]];
+            if (rule.Threshold is { } threshold && count.WindowCount < threshold.Count)
             {
-                await DecideGroupAsync(rule, group, records, now, decisions, cancellationToken).ConfigureAwait(false);
+                decisions.Add(Decide(rule, DecisionOutcome.BelowThreshold,
+                    $"{count.WindowCount} of {threshold.Count} matches within {Durations.Format(threshold.Within)}", group, last, count.WindowCount, action: null));
+                continue;
+            }
+
+            var met = rule.Threshold is { } t ? $"{count.WindowCount} matches within {Durations.Format(t.Within)} (threshold {t.Count})" : "matched";
+            if (rule.Actions.Count == 0)
+            {
+                decisions.Add(Decide(rule, DecisionOutcome.Fired, met + "; the rule has no actions, it only counts", group, last, count.WindowCount, action: null));
+                continue;
+            }
+
+            var facts = new MatchFacts(rule, count.WindowCount, count.FirstSeen, count.LastSeen);
+            for (var actionIndex = 0; actionIndex < rule.Actions.Count; actionIndex++)
+            {
+                var action = rule.Actions[actionIndex];
+                if (!_scope.Decides(action))
+                {
+                    continue;
+                }
+
+                var rendered = Render(action, actionIndex, last, facts);
+                decisions.Add(_dryRun
+                    ? Decide(rule, DecisionOutcome.DryRun, met + "; dry-run: not executed", group, last, count.WindowCount, rendered)
+                    : Decide(rule, DecisionOutcome.Fired, met, group, last, count.WindowCount, rendered));
+                if (rule.Cooldown is { } cooldown)
+                {
+                    var key = CooldownKey(rule, rendered);
+                    var first = !claimOf.TryGetValue(key, out var claim);
+                    if (first)
+                    {
+                        claim = claims.Count;
+                        claims.Add((key, cooldown));
+                        claimOf[key] = claim;
+                    }
+                    pending.Add((decisions.Count - 1, claim, first,
+                        $"{met}; {action.Type} already fired for this target within the cooldown of {Durations.Format(cooldown)}"));
+                }
+            }
+        }
+
+        var won = new bool[claims.Count];
+        await ForEachAsync(claims.Count, async (c, token) =>
+            won[c] = await _store.TryClaimAsync(claims[c].Key, now, claims[c].Cooldown, token).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        foreach (var (decision, claim, firstClaimant, reason) in pending)
+        {
+            if (!firstClaimant || !won[claim])
+            {
+                decisions[decision] = decisions[decision] with { Outcome = DecisionOutcome.InCooldown, Reason = reason };
             }
         }
         return decisions;
     }
 
-    private async Task DecideGroupAsync(Rule rule, MatchGroup group, IReadOnlyList<LogRecord> records, DateTimeOffset now, List<Decision> decisions, CancellationToken cancellationToken)
+    private async Task<GroupCount> CountAsync(Rule rule, MatchGroup group, IReadOnlyList<LogRecord> records, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var last = records[group.Records[^1]];
         var times = group.Records.Select(i => WindowTime(records[i], now)).ToList();
         var firstSeen = times.Min();
         var lastSeen = times.Max();
-
-        long windowCount = group.Records.Count;
-        if (rule.Threshold is { } threshold)
+        if (rule.Threshold is not { } threshold)
         {
-            var additions = times
-                .GroupBy(t => BucketStart(t, threshold.Within))
-                .Select(bucket => new BucketCount(bucket.Key, bucket.Count()))
-                .ToList();
-            windowCount = await _store.AddAndCountAsync(CounterKey(rule, group.Key), additions, threshold.Within, lastSeen, cancellationToken).ConfigureAwait(false);
-            if (windowCount < threshold.Count)
-            {
-                decisions.Add(Decide(rule, DecisionOutcome.BelowThreshold,
-                    $"{windowCount} of {threshold.Count} matches within {Durations.Format(threshold.Within)}", group, last, windowCount, action: null));
-                return;
-            }
+            return new GroupCount(group.Records.Count, firstSeen, lastSeen);
         }
 
-        var met = rule.Threshold is { } t ? $"{windowCount} matches within {Durations.Format(t.Within)} (threshold {t.Count})" : "matched";
-        if (rule.Actions.Count == 0)
-        {
-            decisions.Add(Decide(rule, DecisionOutcome.Fired, met + "; the rule has no actions, it only counts", group, last, windowCount, action: null));
-            return;
-        }
-
-        var facts = new MatchFacts(rule, windowCount, firstSeen, lastSeen);
-        for (var actionIndex = 0; actionIndex < rule.Actions.Count; actionIndex++)
-        {
-            var action = rule.Actions[actionIndex];
-            if (!_scope.Decides(action))
-            {
-                continue;
-            }
-
-            var rendered = Render(action, actionIndex, last, facts);
-            if (rule.Cooldown is { } cooldown &&
-                !await _store.TryClaimAsync(CooldownKey(rule, rendered), now, cooldown, cancellationToken).ConfigureAwait(false))
-            {
-                decisions.Add(Decide(rule, DecisionOutcome.InCooldown,
-                    $"{met}; {action.Type} already fired for this target within the cooldown of {Durations.Format(cooldown)}", group, last, windowCount, rendered));
-                continue;
-            }
-
-            decisions.Add(_dryRun
-                ? Decide(rule, DecisionOutcome.DryRun, met + "; dry-run: not executed", group, last, windowCount, rendered)
-                : Decide(rule, DecisionOutcome.Fired, met, group, last, windowCount, rendered));
-        }
+        var additions = times
+            .GroupBy(t => BucketStart(t, threshold.Within))
+            .Select(bucket => new BucketCount(bucket.Key, bucket.Count()))
+            .ToList();
+        var windowCount = await _store.AddAndCountAsync(CounterKey(rule, group.Key), additions, threshold.Within, lastSeen, cancellationToken).ConfigureAwait(false);
+        return new GroupCount(windowCount, firstSeen, lastSeen);
     }
+
+    /// <summary>Runs the state calls of a batch side by side, at most <see cref="MaxConcurrentStateCalls"/> at once.</summary>
+    private static Task ForEachAsync(int count, Func<int, CancellationToken, ValueTask> body, CancellationToken cancellationToken) =>
+        count == 0
+            ? Task.CompletedTask
+            : Parallel.ForEachAsync(
+                Enumerable.Range(0, count),
+                new ParallelOptions { MaxDegreeOfParallelism = MaxConcurrentStateCalls, CancellationToken = cancellationToken },
+                body);
 
     private static Decision Decide(Rule rule, DecisionOutcome outcome, string reason, MatchGroup group, LogRecord last, long windowCount, RenderedAction? action) =>
         new(rule.Id, outcome, reason, group.Key, group.Records.Count, windowCount, action, last.Source, group.Records);
@@ -190,4 +235,6 @@ public sealed class DecisionMaker
     }
 
     private sealed record MatchGroup(string Key, List<int> Records);
+
+    private sealed record GroupCount(long WindowCount, DateTimeOffset FirstSeen, DateTimeOffset LastSeen);
 }

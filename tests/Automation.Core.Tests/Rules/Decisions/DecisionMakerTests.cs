@@ -243,13 +243,60 @@ public sealed class DecisionMakerTests
         Assert.Equal("logs-0@0", line.GetProperty("sample").GetString());
     }
 
+    [Fact]
+    public async Task Groups_that_share_a_cooldown_target_fire_it_once_the_first_group_in_order()
+    {
+        var rules = Set(Rule("oom", Threshold(1, TimeSpan.FromMinutes(2), "kubernetes.labels.app"), TimeSpan.FromMinutes(15),
+            Action("rollout_restart", ("namespace", "payments"), ("workload", "shared-gateway"))));
+
+        var decisions = await Decide(Maker(rules), rules, At("a-1", TimeSpan.Zero, app: "a"), At("b-1", TimeSpan.Zero, app: "b"), At("c-1", TimeSpan.Zero, app: "c"));
+
+        Assert.Equal([DecisionOutcome.Fired, DecisionOutcome.InCooldown, DecisionOutcome.InCooldown], decisions.Select(d => d.Outcome));
+        Assert.Contains("\"a\"", decisions[0].Group, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task State_calls_of_different_groups_are_in_flight_together()
+    {
+        var rules = Set(Rule("oom", Threshold(1, TimeSpan.FromMinutes(2), "kubernetes.labels.app"), TimeSpan.FromMinutes(15),
+            Action("rollout_restart", ("namespace", "payments"), ("workload", "{{ kubernetes.labels.app }}"))));
+        var gate = new GatedStore(_store, expectedTogether: 3);
+
+        var decide = Decide(Maker(rules, store: gate), rules, At("a-1", TimeSpan.Zero, app: "a"), At("b-1", TimeSpan.Zero, app: "b"), At("c-1", TimeSpan.Zero, app: "c"));
+
+        // The store answers only once all three groups' counts are waiting on it: one after another would never get there.
+        var decisions = await decide.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(3, decisions.Count(d => d.Outcome == DecisionOutcome.Fired));
+    }
+
+    private sealed class GatedStore(IRuleStateStore inner, int expectedTogether) : IRuleStateStore
+    {
+        private readonly TaskCompletionSource _allWaiting = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _waiting;
+
+        public async Task<long> AddAndCountAsync(string key, IReadOnlyList<BucketCount> additions, TimeSpan within, DateTimeOffset windowEnd, CancellationToken cancellationToken)
+        {
+            if (Interlocked.Increment(ref _waiting) == expectedTogether)
+            {
+                _allWaiting.SetResult();
+            }
+            await _allWaiting.Task.WaitAsync(TimeSpan.FromSeconds(10), cancellationToken);
+            return await inner.AddAndCountAsync(key, additions, within, windowEnd, cancellationToken);
+        }
+
+        public Task<bool> TryClaimAsync(string key, DateTimeOffset now, TimeSpan duration, CancellationToken cancellationToken) =>
+            inner.TryClaimAsync(key, now, duration, cancellationToken);
+    }
+
     private sealed class CountingStore(IRuleStateStore inner) : IRuleStateStore
     {
-        public int Updates { get; private set; }
+        private int _updates;
+
+        public int Updates => _updates;
 
         public Task<long> AddAndCountAsync(string key, IReadOnlyList<BucketCount> additions, TimeSpan within, DateTimeOffset windowEnd, CancellationToken cancellationToken)
         {
-            Updates++;
+            Interlocked.Increment(ref _updates);
             return inner.AddAndCountAsync(key, additions, within, windowEnd, cancellationToken);
         }
 
