@@ -151,18 +151,9 @@ internal sealed class LocalInvoker
 
     private static int Utf8Bom(byte[] bytes) => bytes.AsSpan().StartsWith("\uFEFF"u8) ? 3 : 0;
 
-    private static string ErrorJson(Exception e)
-    {
-        using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer))
-        {
-            json.WriteStartObject();
-            json.WriteString("errorType", e.GetType().Name);
-            json.WriteString("errorMessage", e.Message);
-            json.WriteEndObject();
-        }
-        return Encoding.UTF8.GetString(buffer.ToArray());
-    }
+    // The very body a deployed function posts to the Runtime API's /error.
+    private static string ErrorJson(Exception e) =>
+        JsonSerializer.Serialize(LambdaError.FromException(e), LambdaRuntimeJsonContext.Default.LambdaError);
 
     private int Fail(int exitCode, string message)
     {

@@ -4,7 +4,4 @@ using Automation.Core.Rules.Matching;
 namespace Automation.Core.Rules;
 
 /// <summary>What the rules made of one batch: which records each rule matched, and the decisions taken.</summary>
-public sealed record RuleEvaluation(BatchMatches Matches, IReadOnlyList<Decision> Decisions)
-{
-    public static RuleEvaluation None { get; } = new(new BatchMatches(0), []);
-}
+public sealed record RuleEvaluation(BatchMatches Matches, IReadOnlyList<Decision> Decisions);
