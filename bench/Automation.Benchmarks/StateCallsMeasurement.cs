@@ -47,7 +47,7 @@ internal static class StateCallsMeasurement
                 for (var round = 1; round <= 2; round++)
                 {
                     http.Reset();
-                    var evaluation = await engine.EvaluateAsync(batch, CancellationToken.None);
+                    var evaluation = await engine.EvaluateAsync(batch, new Invocation($"bench-{round}", DateTimeOffset.UtcNow.AddMinutes(15)), CancellationToken.None);
                     json.WriteStartObject(round == 1 ? "first_batch" : "same_batch_again");
                     json.WriteNumber("matches", evaluation.Matches.Total);
                     json.WriteNumber("decisions", evaluation.Decisions.Count);

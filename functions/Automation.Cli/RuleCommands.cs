@@ -66,7 +66,7 @@ internal sealed class RuleCommands(TextWriter stdout, TextWriter stderr, TimePro
         }
 
         var engine = new RuleEngine(rules, new InMemoryRuleStateStore(), time, DecisionScope.Everything("cli-test"), dryRun: true);
-        var evaluation = await engine.EvaluateAsync(records, cancellationToken).ConfigureAwait(false);
+        var evaluation = await engine.EvaluateAsync(records, new Invocation("cli-test", time.GetUtcNow() + TimeSpan.FromMinutes(15)), cancellationToken).ConfigureAwait(false);
 
         if (format == "json")
         {

@@ -14,11 +14,11 @@ namespace Automation.Core.Aws;
 public static class AwsClients
 {
     /// <summary>
-    /// A DynamoDB client configuration with the SDK's standard retry mode (exponential backoff with jitter on throttling
-    /// and transient errors). Callers may change it (tests set an endpoint, HTTP factory or retry count) before
-    /// passing it to <see cref="CreateDynamoDb"/>.
+    /// A DynamoDB client configuration without the SDK's own retries: the state store retries with backoff itself
+    /// (one Polly pipeline, see DynamoDbRuleStateStore), and two layers would multiply the waits. Callers may change it
+    /// (tests set an endpoint or HTTP factory) before passing it to <see cref="CreateDynamoDb"/>.
     /// </summary>
-    public static AmazonDynamoDBConfig DynamoDbConfig() => new() { RetryMode = RequestRetryMode.Standard };
+    public static AmazonDynamoDBConfig DynamoDbConfig() => new() { RetryMode = RequestRetryMode.Standard, MaxErrorRetry = 0 };
 
     /// <summary>
     /// A DynamoDB client from <paramref name="config"/> (default: <see cref="DynamoDbConfig"/>) and

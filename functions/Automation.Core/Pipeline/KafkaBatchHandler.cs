@@ -69,14 +69,18 @@ public sealed class KafkaBatchHandler : ILambdaHandler
             }
         }
 
-        var evaluation = await _rules.EvaluateAsync(logs, cancellationToken).ConfigureAwait(false);
+        var evaluation = await _rules.EvaluateAsync(logs, new Invocation(context.AwsRequestId, context.Deadline), cancellationToken).ConfigureAwait(false);
         foreach (var decision in evaluation.Decisions)
         {
             DecisionAudit.Write(_log, decision, _settings.FunctionName, context.AwsRequestId, _settings.DryRun);
         }
 
         var outcome = await _sink.ProcessAsync(new ParsedBatch(kafka, logs, evaluation), context, cancellationToken).ConfigureAwait(false);
-        var retry = outcome.Retry.Distinct().OrderBy(r => r.Topic, StringComparer.Ordinal).ThenBy(r => r.Partition).ThenBy(r => r.Offset).ToList();
+        // Actions another invocation is still completing for these records: delivered again, to find them done.
+        var inProgress = evaluation.Decisions
+            .Where(d => d.Outcome == DecisionOutcome.InProgress)
+            .SelectMany(d => d.Records.Select(i => logs[i].Source));
+        var retry = outcome.Retry.Concat(inProgress).Distinct().OrderBy(r => r.Topic, StringComparer.Ordinal).ThenBy(r => r.Partition).ThenBy(r => r.Offset).ToList();
 
         var summary = new BatchSummary(
             _settings.FunctionName,

@@ -23,11 +23,11 @@ public sealed class RuleEngine
 
     public RuleSet Rules { get; }
 
-    public async Task<RuleEvaluation> EvaluateAsync(IReadOnlyList<LogRecord> records, CancellationToken cancellationToken)
+    public async Task<RuleEvaluation> EvaluateAsync(IReadOnlyList<LogRecord> records, Invocation invocation, CancellationToken cancellationToken)
     {
         var matches = new BatchMatches(Rules.Rules.Count);
         _matcher.Match(records, matches);
-        var decisions = await _decisions.DecideAsync(records, matches, cancellationToken).ConfigureAwait(false);
+        var decisions = await _decisions.DecideAsync(records, matches, invocation, cancellationToken).ConfigureAwait(false);
         return new RuleEvaluation(matches, decisions);
     }
 }

@@ -1,9 +1,10 @@
 namespace Automation.Core.State;
 
 /// <summary>
-/// Where thresholds and cooldowns live. Lambda environments come and go and several read one topic at once, so in
-/// production this is shared (DynamoDB); the CLI and tests use <see cref="InMemoryRuleStateStore"/>.
-/// Both operations must be atomic: of any number of concurrent callers, the counts all land and one claim wins.
+/// Where thresholds, the action ledger and budgets live. Lambda environments come and go and several read one topic
+/// at once, so in production this is shared (DynamoDB); the CLI and tests use <see cref="InMemoryRuleStateStore"/>.
+/// Every operation is atomic: of any number of concurrent callers, all counts land, one claim wins, and no budget is
+/// overdrawn. Both stores implement the same semantics, tested side by side.
 /// </summary>
 public interface IRuleStateStore
 {
@@ -14,8 +15,25 @@ public interface IRuleStateStore
     Task<long> AddAndCountAsync(string key, IReadOnlyList<BucketCount> additions, TimeSpan within, DateTimeOffset windowEnd, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Claims <paramref name="key"/> from <paramref name="now"/> for <paramref name="duration"/>: true when no unexpired
-    /// claim existed (the caller may act), false while an earlier claim still holds (in cooldown).
+    /// Claims the action <paramref name="key"/> in the ledger. It is won when no entry exists, the entry's claim ran out
+    /// (<see cref="LedgerEntry.Until"/> ≤ now), or the entry was abandoned (still <see cref="LedgerState.Claimed"/>
+    /// after its claimant's lease); otherwise it is lost and the holder is returned.
     /// </summary>
-    Task<bool> TryClaimAsync(string key, DateTimeOffset now, TimeSpan duration, CancellationToken cancellationToken);
+    Task<ClaimResult> ClaimAsync(string key, LedgerClaim claim, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Records how the action claimed by <paramref name="requestId"/> ended. With <paramref name="release"/> the claim
+    /// ends now, so the next match may try again (for an action that did not run and should be retried). Returns false
+    /// when the claim is no longer this request's (another took it over after the lease): nothing is written then.
+    /// </summary>
+    Task<bool> RecordOutcomeAsync(string key, string requestId, LedgerState outcome, string detail, DateTimeOffset at, bool release, CancellationToken cancellationToken);
+
+    /// <summary>The ledger entry of action <paramref name="key"/>, or null when there is none (never claimed, or expired).</summary>
+    Task<LedgerEntry?> ReadAsync(string key, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Takes one unit of budget <paramref name="scope"/>: at most <paramref name="limit"/> units within any period of
+    /// length <paramref name="within"/> (a unit taken at t is in use until t + within).
+    /// </summary>
+    Task<BudgetResult> TryTakeBudgetAsync(string scope, int limit, TimeSpan within, DateTimeOffset now, string requestId, CancellationToken cancellationToken);
 }

@@ -1,7 +1,7 @@
 namespace Automation.Core.State;
 
 /// <summary>
-/// Thresholds and cooldowns in this process's memory: for the CLI, tests and single-environment trials. A bucket is
+/// Thresholds, the action ledger and budgets in this process's memory: for the CLI, tests and single-environment trials. A bucket is
 /// dropped once it has left every window by <see cref="DynamoDbRuleStateStore.ExpiryMargin"/> (as DynamoDB's TTL drops
 /// it), measured from the latest window end seen for its key: a later batch whose records are older still counts
 /// what its own window holds.
@@ -10,7 +10,10 @@ public sealed class InMemoryRuleStateStore : IRuleStateStore
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Counter> _counters = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, DateTimeOffset> _claims = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, LedgerEntry> _ledger = new(StringComparer.Ordinal);
+
+    // Per budget scope, when each unit in use frees up.
+    private readonly Dictionary<string, List<DateTimeOffset>> _budgets = new(StringComparer.Ordinal);
 
     public Task<long> AddAndCountAsync(string key, IReadOnlyList<BucketCount> additions, TimeSpan within, DateTimeOffset windowEnd, CancellationToken cancellationToken)
     {
@@ -40,16 +43,58 @@ public sealed class InMemoryRuleStateStore : IRuleStateStore
         }
     }
 
-    public Task<bool> TryClaimAsync(string key, DateTimeOffset now, TimeSpan duration, CancellationToken cancellationToken)
+    public Task<ClaimResult> ClaimAsync(string key, LedgerClaim claim, CancellationToken cancellationToken)
     {
         lock (_gate)
         {
-            if (_claims.TryGetValue(key, out var until) && until > now)
+            var previous = _ledger.GetValueOrDefault(key);
+            if (previous is not null && !previous.IsFreeFor(claim.Now, claim.Trigger))
+            {
+                return Task.FromResult(new ClaimResult(false, previous));
+            }
+            _ledger[key] = new LedgerEntry(claim.RequestId, claim.Trigger, claim.Now, claim.Until, claim.LeaseUntil, claim.State, OutcomeAt: null, Detail: null);
+            return Task.FromResult(new ClaimResult(true, previous));
+        }
+    }
+
+    public Task<bool> RecordOutcomeAsync(string key, string requestId, LedgerState outcome, string detail, DateTimeOffset at, bool release, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (_ledger.GetValueOrDefault(key) is not { } entry || entry.RequestId != requestId)
             {
                 return Task.FromResult(false);
             }
-            _claims[key] = now + duration;
+            _ledger[key] = entry with { State = outcome, OutcomeAt = at, Detail = detail, Until = release ? at : entry.Until, Released = release };
             return Task.FromResult(true);
+        }
+    }
+
+    public Task<LedgerEntry?> ReadAsync(string key, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult(_ledger.GetValueOrDefault(key));
+        }
+    }
+
+    public Task<BudgetResult> TryTakeBudgetAsync(string scope, int limit, TimeSpan within, DateTimeOffset now, string requestId, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        lock (_gate)
+        {
+            if (!_budgets.TryGetValue(scope, out var taken))
+            {
+                taken = [];
+                _budgets[scope] = taken;
+            }
+            taken.RemoveAll(until => until <= now);
+            if (taken.Count >= limit)
+            {
+                return Task.FromResult(new BudgetResult(false, taken.Count, taken.Min()));
+            }
+            taken.Add(now + within);
+            return Task.FromResult(new BudgetResult(true, taken.Count, FreesAt: null));
         }
     }
 

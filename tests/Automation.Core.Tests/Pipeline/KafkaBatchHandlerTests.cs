@@ -7,6 +7,7 @@ using Automation.Core.Rules;
 using Automation.Core.Rules.Decisions;
 using Automation.Core.Rules.Loading;
 using Automation.Core.State;
+using Automation.Core.Tests.State;
 using Automation.Core.Telemetry;
 using Microsoft.Extensions.Time.Testing;
 
@@ -177,6 +178,50 @@ public sealed class KafkaBatchHandlerTests
         Assert.Equal(0, summary.GetProperty("decisions").GetProperty("fired").GetInt32());
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_batch_whose_action_another_invocation_is_still_completing_is_delivered_again(bool reportBatchItemFailures)
+    {
+        var rules = RulesLoader.Parse("""
+            version: 1
+            rules:
+              - id: oom
+                match: { contains: OutOfMemoryError }
+                cooldown: 15m
+                actions:
+                  - type: restart_pod
+            """, "rules.yaml");
+        var store = new InMemoryRuleStateStore();
+        KafkaBatchHandler Live() => new(
+            new FunctionSettings("TestFunction", reportBatchItemFailures, DryRun: false, LogSeverity.Info, "rules.yaml"),
+            new RecordingSink(), new LogRecordParser(),
+            new RuleEngine(rules, store, _time, DecisionScope.Everything("TestFunction"), dryRun: false),
+            new JsonLog(_logOutput, _time), _time);
+        var payload = TestEvents.Event(
+            TestEvents.Record("logs", 0, 1, TestEvents.FluentBitLine("api-1", "started")),
+            TestEvents.Record("logs", 0, 2, TestEvents.FluentBitLine("api-1", "java.lang.OutOfMemoryError")));
+
+        // The first invocation claims the restart and has not recorded an outcome (it is acting, or died doing so).
+        await Live().HandleAsync(payload, Context, CancellationToken.None);
+        var retried = new LambdaContext("req-2", _time.GetUtcNow().AddMinutes(1), null, null);
+
+        if (reportBatchItemFailures)
+        {
+            using var response = JsonDocument.Parse(await Live().HandleAsync(payload, retried, CancellationToken.None));
+            var failure = Assert.Single(response.RootElement.GetProperty("batchItemFailures").EnumerateArray());
+            Assert.Equal("logs-0", failure.GetProperty("itemIdentifier").GetProperty("partition").GetString());
+            Assert.Equal(2, failure.GetProperty("itemIdentifier").GetProperty("offset").GetInt64());
+        }
+        else
+        {
+            await Assert.ThrowsAsync<BatchRetryRequiredException>(() => Live().HandleAsync(payload, retried, CancellationToken.None));
+        }
+        var audits = LogLines().Where(l => l.TryGetProperty("audit", out _)).ToList();
+        Assert.Equal(["fired", "in_progress"], audits.Select(a => a.GetProperty("outcome").GetString()));
+        Assert.Equal(["req-1", "req-2"], audits.Select(a => a.GetProperty("requestId").GetString()));
+    }
+
     [Fact]
     public async Task When_the_state_store_keeps_failing_the_whole_batch_fails_and_no_action_is_decided()
     {
@@ -204,12 +249,12 @@ public sealed class KafkaBatchHandlerTests
         Assert.DoesNotContain(LogLines(), l => l.TryGetProperty("audit", out _));
     }
 
-    private sealed class UnavailableStore : IRuleStateStore
+    private sealed class UnavailableStore() : DelegatingStateStore(new InMemoryRuleStateStore())
     {
-        public Task<long> AddAndCountAsync(string key, IReadOnlyList<BucketCount> additions, TimeSpan within, DateTimeOffset windowEnd, CancellationToken cancellationToken) =>
+        public override Task<long> AddAndCountAsync(string key, IReadOnlyList<BucketCount> additions, TimeSpan within, DateTimeOffset windowEnd, CancellationToken cancellationToken) =>
             throw new TimeoutException("state store unavailable");
 
-        public Task<bool> TryClaimAsync(string key, DateTimeOffset now, TimeSpan duration, CancellationToken cancellationToken) =>
+        public override Task<ClaimResult> ClaimAsync(string key, LedgerClaim claim, CancellationToken cancellationToken) =>
             throw new TimeoutException("state store unavailable");
     }
 

@@ -32,7 +32,8 @@ public sealed class AwsClientsTests(MotoServer moto)
             Assert.Equal(moto.Endpoint, new Uri(EndpointOf(client)));
             Assert.Equal("eu-west-1", client.Config.RegionEndpoint.SystemName);
             var table = await MotoDynamoDb.CreateTableAsync(client);
-            Assert.True(await new DynamoDbRuleStateStore(client, table).TryClaimAsync("k", DateTimeOffset.UnixEpoch, TimeSpan.FromSeconds(1), CancellationToken.None));
+            var claim = new LedgerClaim("r", "t", DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch.AddSeconds(1), DateTimeOffset.UnixEpoch.AddSeconds(1), LedgerState.Claimed);
+            Assert.True((await new DynamoDbRuleStateStore(client, table).ClaimAsync("k", claim, CancellationToken.None)).Won);
         });
     }
 
@@ -54,8 +55,8 @@ public sealed class AwsClientsTests(MotoServer moto)
     }
 
     [Fact]
-    public void The_default_configuration_uses_the_standard_retry_mode() =>
-        Assert.Equal(RequestRetryMode.Standard, AwsClients.DynamoDbConfig().RetryMode);
+    public void The_sdk_does_not_retry_itself_so_the_stores_backoff_is_the_only_one() =>
+        Assert.Equal(0, AwsClients.DynamoDbConfig().MaxErrorRetry);
 
     [Fact]
     public void The_store_from_the_environment_needs_the_table_variable()

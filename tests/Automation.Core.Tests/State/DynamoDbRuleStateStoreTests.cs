@@ -91,36 +91,6 @@ public sealed class DynamoDbRuleStateStoreTests(MotoServer moto)
     }
 
     [Fact]
-    public async Task Of_twenty_concurrent_claims_on_one_key_exactly_one_wins()
-    {
-        using var client = MotoDynamoDb.Client(moto);
-        var table = await MotoDynamoDb.CreateTableAsync(client);
-        // Separate stores, as separate Lambda environments would have.
-        var claims = Enumerable.Range(0, 20)
-            .Select(_ => new DynamoDbRuleStateStore(client, table).TryClaimAsync("cooldown|restart|0|ns/pod", Start, TimeSpan.FromMinutes(15), CancellationToken.None))
-            .ToList();
-
-        var results = await Task.WhenAll(claims);
-
-        Assert.Single(results, won => won);
-        Assert.Equal(19, results.Count(won => !won));
-    }
-
-    [Fact]
-    public async Task A_claim_holds_until_it_runs_out_and_then_can_be_taken_again()
-    {
-        using var client = MotoDynamoDb.Client(moto);
-        var store = new DynamoDbRuleStateStore(client, await MotoDynamoDb.CreateTableAsync(client));
-        var duration = TimeSpan.FromMinutes(15);
-
-        Assert.True(await store.TryClaimAsync("k", Start, duration, CancellationToken.None));
-        Assert.False(await store.TryClaimAsync("k", Start + duration - TimeSpan.FromMilliseconds(1), duration, CancellationToken.None));
-        Assert.True(await store.TryClaimAsync("k", Start + duration, duration, CancellationToken.None));
-        Assert.False(await store.TryClaimAsync("k", Start + duration + TimeSpan.FromMinutes(1), duration, CancellationToken.None));
-        Assert.True(await store.TryClaimAsync("other", Start + duration, duration, CancellationToken.None));
-    }
-
-    [Fact]
     public async Task Items_carry_the_designed_ttl_and_claim_attributes()
     {
         using var client = MotoDynamoDb.Client(moto);
@@ -131,16 +101,31 @@ public sealed class DynamoDbRuleStateStoreTests(MotoServer moto)
 
         await store.AddAndCountAsync("counter", [new BucketCount(bucket, 3)], within, bucket, CancellationToken.None);
         await store.AddAndCountAsync("counter", [new BucketCount(bucket, 4)], within, bucket, CancellationToken.None);
-        await store.TryClaimAsync("claim", Start, TimeSpan.FromMinutes(15), CancellationToken.None);
+        await store.ClaimAsync("action", Claim("request-1", Start, TimeSpan.FromMinutes(15)), CancellationToken.None);
+        await store.RecordOutcomeAsync("action", "request-1", LedgerState.Succeeded, "done", Start + TimeSpan.FromSeconds(2), release: false, CancellationToken.None);
+        await store.ClaimAsync("once", Claim("request-2", Start, TimeSpan.FromMinutes(1)), CancellationToken.None);
+        await store.TryTakeBudgetAsync("budget", 2, TimeSpan.FromMinutes(10), Start, "request-1", CancellationToken.None);
 
         var counter = await GetAsync(client, table, "count#counter", bucket.UtcTicks.ToString("D19", CultureInfo.InvariantCulture));
         Assert.Equal("7", counter["n"].N);
         Assert.Equal((bucket + within + DynamoDbRuleStateStore.ExpiryMargin).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture), counter["expires_at"].N);
 
-        var claim = await GetAsync(client, table, "claim#claim", "claim");
-        Assert.Equal((Start + TimeSpan.FromMinutes(15)).ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture), claim["until"].N);
-        Assert.Equal(Start.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture), claim["claimed_at"].N);
-        Assert.Equal((Start + TimeSpan.FromMinutes(15) + DynamoDbRuleStateStore.ExpiryMargin).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture), claim["expires_at"].N);
+        // A ledger entry outlives its cooldown: kept a day, so a batch redelivered late still finds it done.
+        var ledger = await GetAsync(client, table, "action#action", "ledger");
+        Assert.Equal("request-1", ledger["request_id"].S);
+        Assert.Equal("logs-0@7", ledger["trigger"].S);
+        Assert.Equal("succeeded", ledger["state"].S);
+        Assert.Equal("done", ledger["detail"].S);
+        Assert.Equal(Ms(Start), ledger["claimed_at"].N);
+        Assert.Equal(Ms(Start + TimeSpan.FromMinutes(15)), ledger["until"].N);
+        Assert.Equal(Ms(Start + TimeSpan.FromMinutes(1)), ledger["lease_until"].N);
+        Assert.Equal(Ms(Start + TimeSpan.FromSeconds(2)), ledger["outcome_at"].N);
+        Assert.Equal(Seconds(Start + DynamoDbRuleStateStore.LedgerRetention + DynamoDbRuleStateStore.ExpiryMargin), ledger["expires_at"].N);
+
+        var slot = await GetAsync(client, table, "budget#budget", "slot#0000");
+        Assert.Equal("request-1", slot["request_id"].S);
+        Assert.Equal(Ms(Start + TimeSpan.FromMinutes(10)), slot["until"].N);
+        Assert.Equal(Seconds(Start + TimeSpan.FromMinutes(10) + DynamoDbRuleStateStore.ExpiryMargin), slot["expires_at"].N);
 
         var ttl = await client.DescribeTimeToLiveAsync(new DescribeTimeToLiveRequest { TableName = table });
         Assert.Equal(DynamoDbRuleStateStore.ExpiresAt, ttl.TimeToLiveDescription.AttributeName);
@@ -163,17 +148,19 @@ public sealed class DynamoDbRuleStateStoreTests(MotoServer moto)
 
         foreach (var key in keys)
         {
-            Assert.True(await store.TryClaimAsync(key, Start, TimeSpan.FromMinutes(1), CancellationToken.None));
+            Assert.True((await store.ClaimAsync(key, Claim("r", Start, TimeSpan.FromMinutes(1)), CancellationToken.None)).Won);
+            Assert.True((await store.TryTakeBudgetAsync(key, 1, TimeSpan.FromMinutes(1), Start, "r", CancellationToken.None)).Taken);
             Assert.Equal(2, await store.AddAndCountAsync(key, [new BucketCount(Start, 2)], TimeSpan.FromMinutes(1), Start, CancellationToken.None));
         }
         foreach (var key in keys)
         {
-            Assert.False(await store.TryClaimAsync(key, Start, TimeSpan.FromMinutes(1), CancellationToken.None));
+            Assert.False((await store.ClaimAsync(key, Claim("other", Start, TimeSpan.FromMinutes(1)), CancellationToken.None)).Won);
+            Assert.False((await store.TryTakeBudgetAsync(key, 1, TimeSpan.FromMinutes(1), Start, "other", CancellationToken.None)).Taken);
         }
     }
 
     [Fact]
-    public async Task One_add_and_count_makes_one_update_per_bucket_and_one_query()
+    public async Task Each_operation_makes_the_calls_the_design_says()
     {
         var http = new CountingHttpClientFactory();
         using var client = MotoDynamoDb.Client(moto, http);
@@ -190,10 +177,23 @@ public sealed class DynamoDbRuleStateStoreTests(MotoServer moto)
         Assert.Equal(4, http.Total);
 
         http.Reset();
-        Assert.True(await store.TryClaimAsync("k", Start, within, CancellationToken.None));
-        Assert.Equal(1, http.Count("PutItem"));
-        Assert.Equal(1, http.Total);
+        Assert.True((await store.ClaimAsync("k", Claim("r", Start, within), CancellationToken.None)).Won);
+        Assert.False((await store.ClaimAsync("k", Claim("s", Start, within), CancellationToken.None)).Won);
+        Assert.True(await store.RecordOutcomeAsync("k", "r", LedgerState.Succeeded, "", Start, release: false, CancellationToken.None));
+        Assert.Equal((2, 1, 3), (http.Count("PutItem"), http.Count("UpdateItem"), http.Total));
+
+        // A budget unit: one query for the slots in use, one write for a free one.
+        http.Reset();
+        Assert.True((await store.TryTakeBudgetAsync("b", 5, within, Start, "r", CancellationToken.None)).Taken);
+        Assert.Equal((1, 1, 2), (http.Count("Query"), http.Count("PutItem"), http.Total));
     }
+
+    private static LedgerClaim Claim(string requestId, DateTimeOffset now, TimeSpan cooldown) =>
+        new(requestId, "logs-0@7", now, now + cooldown, now + TimeSpan.FromMinutes(1), LedgerState.Claimed);
+
+    private static string Ms(DateTimeOffset time) => time.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
+
+    private static string Seconds(DateTimeOffset time) => time.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
 
     private static async Task<Dictionary<string, AttributeValue>> GetAsync(IAmazonDynamoDB client, string table, string pk, string sk)
     {

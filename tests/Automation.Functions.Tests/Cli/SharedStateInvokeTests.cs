@@ -4,8 +4,8 @@ using Automation.Testing;
 namespace Automation.Functions.Tests.Cli;
 
 /// <summary>
-/// The offline invoke with STATE_TABLE set keeps cooldowns in DynamoDB (moto's server on 127.0.0.1, reached through
-/// the SDK's standard AWS_ENDPOINT_URL_DYNAMODB): what one invocation decided, the next one sees.
+/// The offline invoke with STATE_TABLE set keeps the action ledger in DynamoDB (moto's server on 127.0.0.1, reached
+/// through the SDK's standard AWS_ENDPOINT_URL_DYNAMODB): what one invocation decided, the next one sees.
 /// </summary>
 public sealed class SharedStateInvokeTests : IDisposable
 {
@@ -19,7 +19,7 @@ public sealed class SharedStateInvokeTests : IDisposable
     }
 
     [Fact]
-    public async Task A_second_invoke_of_the_same_event_finds_the_first_ones_cooldown()
+    public async Task A_second_invoke_of_the_same_event_reports_the_planned_action_as_already_done()
     {
         using var client = MotoDynamoDb.Client(_moto);
         var table = await MotoDynamoDb.CreateTableAsync(client);
@@ -55,7 +55,11 @@ public sealed class SharedStateInvokeTests : IDisposable
         var repeated = Audits(second.Stderr);
         Assert.NotEmpty(planned);
         Assert.All(planned, a => Assert.Equal("dry_run", a.GetProperty("outcome").GetString()));
-        Assert.All(repeated, a => Assert.Equal("in_cooldown", a.GetProperty("outcome").GetString()));
+        Assert.All(repeated, a => Assert.Equal("already_done", a.GetProperty("outcome").GetString()));
+        // The second invocation names the first one, whose request id is in the ledger.
+        var firstRequest = planned[0].GetProperty("requestId").GetString()!;
+        Assert.All(repeated, a => Assert.Contains(firstRequest, a.GetProperty("reason").GetString(), StringComparison.Ordinal));
+        Assert.NotEqual(firstRequest, repeated[0].GetProperty("requestId").GetString());
         Assert.Equal(Targets(planned), Targets(repeated));
     }
 

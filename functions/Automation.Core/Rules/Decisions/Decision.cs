@@ -12,6 +12,10 @@ namespace Automation.Core.Rules.Decisions;
 /// <param name="Action">The action decided on; null for a rule without actions or a group below its threshold.</param>
 /// <param name="Sample">The last matching record of the group: where to look in Kafka.</param>
 /// <param name="Records">Indices of the group's matching records in the batch.</param>
+/// <param name="LedgerKey">
+/// The action's key in the ledger when this decision claimed it (fired, dry-run): the action stage records the outcome
+/// under it. Null for every other decision.
+/// </param>
 public sealed record Decision(
     string RuleId,
     DecisionOutcome Outcome,
@@ -21,4 +25,5 @@ public sealed record Decision(
     long WindowCount,
     RenderedAction? Action,
     KafkaCoordinates Sample,
-    IReadOnlyList<int> Records);
+    IReadOnlyList<int> Records,
+    string? LedgerKey = null);

@@ -42,12 +42,14 @@ public static class DecisionAudit
         });
     }
 
-    /// <summary>The outcome as audit lines and the CLI write it: fired, below_threshold, in_cooldown, dry_run.</summary>
+    /// <summary>The outcome as audit lines and the CLI write it: fired, below_threshold, in_cooldown, dry_run, already_done, in_progress.</summary>
     public static string OutcomeName(DecisionOutcome outcome) => outcome switch
     {
         DecisionOutcome.Fired => "fired",
         DecisionOutcome.BelowThreshold => "below_threshold",
         DecisionOutcome.InCooldown => "in_cooldown",
+        DecisionOutcome.AlreadyDone => "already_done",
+        DecisionOutcome.InProgress => "in_progress",
         _ => "dry_run",
     };
 

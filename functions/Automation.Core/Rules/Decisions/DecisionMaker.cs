@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Automation.Core.Logs;
@@ -9,8 +10,8 @@ using Automation.Core.State;
 namespace Automation.Core.Rules.Decisions;
 
 /// <summary>
-/// Turns a batch's matches into decisions: thresholds per group over a sliding window, cooldowns per action target,
-/// dry-run. Matches are aggregated per (rule, group) first, so a batch costs one state update per group, not one per
+/// Turns a batch's matches into decisions: thresholds per group over a sliding window, an action ledger claim before
+/// any action (cooldowns per target, redelivered batches recognised), dry-run. Matches are aggregated per (rule, group) first, so a batch costs one state update per group, not one per
 /// record. Windows follow the records' own timestamps (capped at the clock, so a lagging consumer still sees a burst as
 /// a burst and a record from the future cannot stretch a window); cooldowns follow the clock, when actions really run.
 /// </summary>
@@ -21,6 +22,9 @@ public sealed class DecisionMaker
 
     /// <summary>State calls in flight at once: enough to hide a remote store's latency, few enough not to be throttled.</summary>
     internal const int MaxConcurrentStateCalls = 16;
+
+    /// <summary>Added to an invocation's deadline for its claims' lease: clocks of different hosts differ a little.</summary>
+    internal static readonly TimeSpan LeaseMargin = TimeSpan.FromSeconds(10);
 
     private readonly RuleSet _rules;
     private readonly IRuleStateStore _store;
@@ -37,7 +41,7 @@ public sealed class DecisionMaker
         _dryRun = dryRun;
     }
 
-    public async Task<IReadOnlyList<Decision>> DecideAsync(IReadOnlyList<LogRecord> records, BatchMatches matches, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<Decision>> DecideAsync(IReadOnlyList<LogRecord> records, BatchMatches matches, Invocation invocation, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
         var work = new List<(Rule Rule, MatchGroup Group)>();
@@ -58,13 +62,14 @@ public sealed class DecisionMaker
         await ForEachAsync(work.Count, async (i, token) =>
             counts[i] = await CountAsync(work[i].Rule, work[i].Group, records, now, token).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
 
-        // Decisions are planned in rule and group order. Groups may share a cooldown target, so each target is claimed
-        // once, by its first group in that order; the claims then go out at once and their answers settle the plan:
-        // the same outcomes as deciding one group after another.
+        // Decisions are planned in rule and group order. Every action is claimed in the ledger before it may run, so a
+        // redelivered batch finds it done. Groups may share an action target, so each ledger key is claimed once, by its
+        // first group in that order; the claims then go out at once and their answers settle the plan: the same
+        // outcomes as deciding one group after another.
         var decisions = new List<Decision>();
-        var claims = new List<(string Key, TimeSpan Cooldown)>();
+        var claims = new List<(string Key, LedgerClaim Claim)>();
         var claimOf = new Dictionary<string, int>(StringComparer.Ordinal);
-        var pending = new List<(int Decision, int Claim, bool FirstClaimant, string InCooldownReason)>();
+        var pending = new List<(int Decision, int Claim, bool FirstClaimant, string Met)>();
         for (var i = 0; i < work.Count; i++)
         {
             var (rule, group) = work[i];
@@ -94,36 +99,72 @@ public sealed class DecisionMaker
                 }
 
                 var rendered = Render(action, actionIndex, last, facts);
+                var trigger = last.Source.ToString();
+                var key = LedgerKey(rule, rendered, trigger);
                 decisions.Add(_dryRun
-                    ? Decide(rule, DecisionOutcome.DryRun, met + "; dry-run: not executed", group, last, count.WindowCount, rendered)
-                    : Decide(rule, DecisionOutcome.Fired, met, group, last, count.WindowCount, rendered));
-                if (rule.Cooldown is { } cooldown)
+                    ? Decide(rule, DecisionOutcome.DryRun, met + "; dry-run: not executed", group, last, count.WindowCount, rendered, key)
+                    : Decide(rule, DecisionOutcome.Fired, met, group, last, count.WindowCount, rendered, key));
+                var first = !claimOf.TryGetValue(key, out var claim);
+                if (first)
                 {
-                    var key = CooldownKey(rule, rendered);
-                    var first = !claimOf.TryGetValue(key, out var claim);
-                    if (first)
-                    {
-                        claim = claims.Count;
-                        claims.Add((key, cooldown));
-                        claimOf[key] = claim;
-                    }
-                    pending.Add((decisions.Count - 1, claim, first,
-                        $"{met}; {action.Type} already fired for this target within the cooldown of {Durations.Format(cooldown)}"));
+                    claim = claims.Count;
+                    claims.Add((key, new LedgerClaim(
+                        invocation.RequestId,
+                        trigger,
+                        now,
+                        now + (rule.Cooldown ?? DynamoDbRuleStateStore.LedgerRetention),
+                        invocation.Deadline + LeaseMargin,
+                        _dryRun ? LedgerState.DryRun : LedgerState.Claimed)));
+                    claimOf[key] = claim;
                 }
+                pending.Add((decisions.Count - 1, claim, first, met));
             }
         }
 
-        var won = new bool[claims.Count];
+        var results = new ClaimResult[claims.Count];
         await ForEachAsync(claims.Count, async (c, token) =>
-            won[c] = await _store.TryClaimAsync(claims[c].Key, now, claims[c].Cooldown, token).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
-        foreach (var (decision, claim, firstClaimant, reason) in pending)
+            results[c] = await _store.ClaimAsync(claims[c].Key, claims[c].Claim, token).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        foreach (var (index, claim, firstClaimant, met) in pending)
         {
-            if (!firstClaimant || !won[claim])
-            {
-                decisions[decision] = decisions[decision] with { Outcome = DecisionOutcome.InCooldown, Reason = reason };
-            }
+            decisions[index] = Settle(decisions[index], claims[claim].Claim, results[claim], firstClaimant, met);
         }
         return decisions;
+    }
+
+    /// <summary>
+    /// The decision once its claim is answered. Won: it fires (or is planned, in dry-run), and says so when it took over
+    /// an abandoned claim. Lost: already done (same trigger, finished), in progress (same trigger, claimant still within
+    /// its lease) or in cooldown (another trigger). A group that shares its target with an earlier one in the batch does
+    /// not fire twice: in cooldown when the earlier fired, else what the earlier got.
+    /// </summary>
+    private static Decision Settle(Decision planned, LedgerClaim claim, ClaimResult result, bool firstClaimant, string met)
+    {
+        var action = planned.Action!;
+        var cooldown = claim.Until - claim.Now;
+        if (result.Won && firstClaimant)
+        {
+            return result.TookOver
+                ? planned with { Reason = $"{planned.Reason}; took over the claim of request {result.Previous!.RequestId} from {Time(result.Previous.ClaimedAt)}, which recorded no outcome before its lease ended: its action may have run once" }
+                : planned;
+        }
+        if (result.Won)
+        {
+            return planned with { Outcome = DecisionOutcome.InCooldown, LedgerKey = null, Reason = $"{met}; {action.Type} fires for this target once per batch, for an earlier group" };
+        }
+
+        var holder = result.Previous;
+        var (outcome, reason) = holder switch
+        {
+            { State: not LedgerState.Claimed } when holder.Trigger == claim.Trigger => (DecisionOutcome.AlreadyDone,
+                $"{met}; {action.Type} already done for this trigger by request {holder.RequestId} at {Time(holder.ClaimedAt)}: {LedgerStates.Name(holder.State)}"),
+            { State: LedgerState.Claimed } when holder.Trigger == claim.Trigger => (DecisionOutcome.InProgress,
+                $"{met}; request {holder.RequestId} claimed {action.Type} for this trigger at {Time(holder.ClaimedAt)} and has recorded no outcome yet: delivered again until it does or its lease ends at {Time(holder.LeaseUntil)}"),
+            not null => (DecisionOutcome.InCooldown,
+                $"{met}; {action.Type} already {(holder.State == LedgerState.Claimed ? "claimed" : "fired")} for this target within the cooldown of {Durations.Format(cooldown)} by request {holder.RequestId} at {Time(holder.ClaimedAt)} ({LedgerStates.Name(holder.State)})"),
+            // Held, but the entry could not be read back (a store that does not return it): still not ours to run.
+            null => (DecisionOutcome.InCooldown, $"{met}; {action.Type} already claimed for this target within the cooldown of {Durations.Format(cooldown)}"),
+        };
+        return planned with { Outcome = outcome, Reason = reason, LedgerKey = null };
     }
 
     private async Task<GroupCount> CountAsync(Rule rule, MatchGroup group, IReadOnlyList<LogRecord> records, DateTimeOffset now, CancellationToken cancellationToken)
@@ -153,8 +194,8 @@ public sealed class DecisionMaker
                 new ParallelOptions { MaxDegreeOfParallelism = MaxConcurrentStateCalls, CancellationToken = cancellationToken },
                 body);
 
-    private static Decision Decide(Rule rule, DecisionOutcome outcome, string reason, MatchGroup group, LogRecord last, long windowCount, RenderedAction? action) =>
-        new(rule.Id, outcome, reason, group.Key, group.Records.Count, windowCount, action, last.Source, group.Records);
+    private static Decision Decide(Rule rule, DecisionOutcome outcome, string reason, MatchGroup group, LogRecord last, long windowCount, RenderedAction? action, string? ledgerKey = null) =>
+        new(rule.Id, outcome, reason, group.Key, group.Records.Count, windowCount, action, last.Source, group.Records, ledgerKey);
 
     /// <summary>
     /// With a threshold, groups are the group_by values. Without one, a rule's matches group by their action targets
@@ -222,7 +263,20 @@ public sealed class DecisionMaker
 
     private string CounterKey(Rule rule, string group) => $"count|{_scope.Name}|{rule.Id}|{group}";
 
-    private static string CooldownKey(Rule rule, RenderedAction action) => $"cooldown|{rule.Id}|{action.Index}|{action.Target}";
+    /// <summary>
+    /// An action's key in the ledger: per target for a rule with a cooldown (the cooldown holds across triggers), per
+    /// target and trigger without one (each trigger acts once, however often it is delivered). Dry-run plans have keys
+    /// of their own, so a rehearsal never holds back the real thing.
+    /// </summary>
+    private string LedgerKey(Rule rule, RenderedAction action, string trigger)
+    {
+        var key = rule.Cooldown is null
+            ? $"once|{rule.Id}|{action.Index}|{action.Target}|{trigger}"
+            : $"cooldown|{rule.Id}|{action.Index}|{action.Target}";
+        return _dryRun ? "dry-run|" + key : key;
+    }
+
+    private static string Time(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
 
     private static DateTimeOffset WindowTime(LogRecord record, DateTimeOffset now) =>
         record.TimestampSource == LogTimestampSource.Unknown || record.Timestamp > now ? now : record.Timestamp;

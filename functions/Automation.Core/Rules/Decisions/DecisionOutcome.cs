@@ -9,9 +9,21 @@ public enum DecisionOutcome
     /// <summary>Fewer matches within the window than the threshold asks.</summary>
     BelowThreshold,
 
-    /// <summary>The same action fired for the same target within the rule's cooldown.</summary>
+    /// <summary>The same action fired (or was claimed) for the same target within the rule's cooldown.</summary>
     InCooldown,
 
     /// <summary>It would have fired, but the function runs in dry-run: audited, not executed.</summary>
     DryRun,
+
+    /// <summary>
+    /// The ledger shows this action already done for the same triggering record: the batch was delivered again (a retry
+    /// or a replay). Nothing runs twice.
+    /// </summary>
+    AlreadyDone,
+
+    /// <summary>
+    /// Another invocation claimed this action for the same triggering record and has recorded no outcome yet, and its
+    /// lease has not ended: the records are handed back for redelivery, to find it done or take it over.
+    /// </summary>
+    InProgress,
 }

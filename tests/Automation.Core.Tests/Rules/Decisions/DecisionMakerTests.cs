@@ -5,6 +5,7 @@ using Automation.Core.Rules.Decisions;
 using Automation.Core.Rules.Matching;
 using Automation.Core.State;
 using Automation.Core.Telemetry;
+using Automation.Core.Tests.State;
 using Microsoft.Extensions.Time.Testing;
 using static Automation.Core.Tests.Rules.Decisions.TestRules;
 
@@ -14,6 +15,12 @@ public sealed class DecisionMakerTests
 {
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 27, 12, 0, 0, TimeSpan.Zero));
     private readonly InMemoryRuleStateStore _store = new();
+
+    private int _invocations;
+    private long _offset;
+
+    // Each call is a new invocation with its own request id, and Lambda's deadline a minute away.
+    private Invocation Invocation => new($"request-{++_invocations}", _time.GetUtcNow() + TimeSpan.FromMinutes(1));
 
     private DecisionMaker Maker(RuleSet rules, bool dryRun = false, DecisionScope? scope = null, IRuleStateStore? store = null) =>
         new(rules, store ?? _store, _time, scope ?? DecisionScope.Everything("test"), dryRun);
@@ -31,10 +38,21 @@ public sealed class DecisionMakerTests
         return matches;
     }
 
-    private Task<IReadOnlyList<Decision>> Decide(DecisionMaker maker, RuleSet rules, params LogRecord[] records) =>
-        maker.DecideAsync(records, AllMatch(rules, records), CancellationToken.None);
+    /// <summary>Decides, then records every fired action as done, as the action stage would.</summary>
+    private async Task<IReadOnlyList<Decision>> Decide(DecisionMaker maker, RuleSet rules, params LogRecord[] records)
+    {
+        var invocation = Invocation;
+        var decisions = await maker.DecideAsync(records, AllMatch(rules, records), invocation, CancellationToken.None);
+        var ledger = new ActionLedger(_store, _time);
+        foreach (var fired in decisions.Where(d => d.Outcome == DecisionOutcome.Fired))
+        {
+            await ledger.RecordAsync(fired, invocation.RequestId, LedgerState.Succeeded, "done", release: false, CancellationToken.None);
+        }
+        return decisions;
+    }
 
-    private LogRecord At(string pod, TimeSpan ago, string app = "payments-api") => Record(pod, _time.GetUtcNow() - ago, app);
+    /// <summary>A new Kafka record (the next offset) logged <paramref name="ago"/> by <paramref name="pod"/>.</summary>
+    private LogRecord At(string pod, TimeSpan ago, string app = "payments-api") => Record(pod, _time.GetUtcNow() - ago, app, offset: _offset++);
 
     [Fact]
     public async Task Without_a_threshold_every_target_gets_one_decision_carrying_its_matches()
@@ -161,6 +179,82 @@ public sealed class DecisionMakerTests
     }
 
     [Fact]
+    public async Task The_same_batch_delivered_again_finds_its_action_already_done_even_after_the_cooldown()
+    {
+        var rules = Set(Rule("oom", cooldown: TimeSpan.FromMinutes(15), actions: Action("restart_pod", ("pod", "{{ kubernetes.pod_name }}"))));
+        var maker = Maker(rules);
+        LogRecord[] batch = [At("api-1", TimeSpan.Zero)];
+
+        var first = Assert.Single(await Decide(maker, rules, batch));
+        _time.Advance(TimeSpan.FromSeconds(30));
+        var retried = Assert.Single(await Decide(maker, rules, batch));
+        _time.Advance(TimeSpan.FromHours(2));
+        var replayed = Assert.Single(await Decide(maker, rules, batch));
+
+        Assert.Equal(DecisionOutcome.Fired, first.Outcome);
+        Assert.NotNull(first.LedgerKey);
+        Assert.Equal(DecisionOutcome.AlreadyDone, retried.Outcome);
+        Assert.Contains("request-1", retried.Reason, StringComparison.Ordinal);
+        Assert.EndsWith(": succeeded", retried.Reason, StringComparison.Ordinal);
+        Assert.Null(retried.LedgerKey);
+        Assert.Equal(DecisionOutcome.AlreadyDone, replayed.Outcome);
+    }
+
+    [Fact]
+    public async Task Without_a_cooldown_each_triggering_record_acts_once_however_often_it_is_delivered()
+    {
+        var rules = Set(Rule("oom", actions: Action("restart_pod", ("pod", "{{ kubernetes.pod_name }}"))));
+        var maker = Maker(rules);
+        LogRecord[] batch = [At("api-1", TimeSpan.Zero)];
+
+        var first = Assert.Single(await Decide(maker, rules, batch));
+        var again = Assert.Single(await Decide(maker, rules, batch));
+        var next = Assert.Single(await Decide(maker, rules, At("api-1", TimeSpan.Zero)));
+
+        Assert.Equal([DecisionOutcome.Fired, DecisionOutcome.AlreadyDone, DecisionOutcome.Fired], new[] { first.Outcome, again.Outcome, next.Outcome });
+    }
+
+    [Fact]
+    public async Task A_batch_retried_while_its_claimant_may_still_act_is_in_progress_and_after_the_lease_is_taken_over()
+    {
+        var rules = Set(Rule("oom", cooldown: TimeSpan.FromMinutes(15), actions: Action("restart_pod", ("pod", "{{ kubernetes.pod_name }}"))));
+        var maker = Maker(rules);
+        LogRecord[] batch = [At("api-1", TimeSpan.Zero)];
+
+        // The first invocation claims, then crashes before it acts or records anything.
+        var claimed = Assert.Single(await maker.DecideAsync(batch, AllMatch(rules, batch), Invocation, CancellationToken.None));
+        _time.Advance(TimeSpan.FromSeconds(5));
+        var early = Assert.Single(await Decide(maker, rules, batch));
+        _time.Advance(TimeSpan.FromMinutes(1) + DecisionMaker.LeaseMargin);
+        var late = Assert.Single(await Decide(maker, rules, batch));
+
+        Assert.Equal(DecisionOutcome.Fired, claimed.Outcome);
+        Assert.Equal(DecisionOutcome.InProgress, early.Outcome);
+        Assert.Contains("request-1", early.Reason, StringComparison.Ordinal);
+        Assert.Equal(DecisionOutcome.Fired, late.Outcome);
+        Assert.Contains("took over the claim of request request-1", late.Reason, StringComparison.Ordinal);
+        var entry = await _store.ReadAsync(late.LedgerKey!, CancellationToken.None);
+        Assert.Equal(("request-3", LedgerState.Succeeded), (entry!.RequestId, entry.State));
+    }
+
+    [Fact]
+    public async Task A_dry_run_plan_never_holds_back_the_real_action()
+    {
+        var rules = Set(Rule("oom", cooldown: TimeSpan.FromMinutes(15), actions: Action("restart_pod")));
+        LogRecord[] batch = [At("api-1", TimeSpan.Zero)];
+
+        var planned = Assert.Single(await Decide(Maker(rules, dryRun: true), rules, batch));
+        var replanned = Assert.Single(await Decide(Maker(rules, dryRun: true), rules, batch));
+        var real = Assert.Single(await Decide(Maker(rules), rules, batch));
+
+        Assert.Equal(DecisionOutcome.DryRun, planned.Outcome);
+        Assert.Equal(DecisionOutcome.AlreadyDone, replanned.Outcome);
+        Assert.EndsWith(": dry_run", replanned.Reason, StringComparison.Ordinal);
+        Assert.Equal(DecisionOutcome.Fired, real.Outcome);
+        Assert.Equal(LedgerState.DryRun, (await _store.ReadAsync(planned.LedgerKey!, CancellationToken.None))!.State);
+    }
+
+    [Fact]
     public async Task Facts_render_into_action_parameters()
     {
         var rules = Set(Rule("oom", Threshold(2, TimeSpan.FromSeconds(90)),
@@ -182,8 +276,8 @@ public sealed class DecisionMakerTests
         var podRestarter = new DecisionScope("PodRestartFunction", new HashSet<string> { "restart_pod", "rollout_restart" }, RulesWithoutActions: false);
         var forwarder = new DecisionScope("LogForwarderFunction", new HashSet<string> { "forward" }, RulesWithoutActions: true);
 
-        var restarts = await Maker(rules, scope: podRestarter).DecideAsync(records, AllMatch(rules, records), CancellationToken.None);
-        var forwards = await Maker(rules, scope: forwarder).DecideAsync(records, AllMatch(rules, records), CancellationToken.None);
+        var restarts = await Maker(rules, scope: podRestarter).DecideAsync(records, AllMatch(rules, records), Invocation, CancellationToken.None);
+        var forwards = await Maker(rules, scope: forwarder).DecideAsync(records, AllMatch(rules, records), Invocation, CancellationToken.None);
 
         Assert.Equal("restart", Assert.Single(restarts).RuleId);
         var counted = Assert.Single(forwards);
@@ -200,8 +294,8 @@ public sealed class DecisionMakerTests
         var pods = new DecisionScope("PodRestartFunction", new HashSet<string> { "restart_pod" }, false);
         var logs = new DecisionScope("LogForwarderFunction", new HashSet<string> { "forward" }, true);
 
-        var a = Assert.Single(await Maker(rules, scope: pods).DecideAsync(records, AllMatch(rules, records), CancellationToken.None));
-        var b = Assert.Single(await Maker(rules, scope: logs).DecideAsync(records, AllMatch(rules, records), CancellationToken.None));
+        var a = Assert.Single(await Maker(rules, scope: pods).DecideAsync(records, AllMatch(rules, records), Invocation, CancellationToken.None));
+        var b = Assert.Single(await Maker(rules, scope: logs).DecideAsync(records, AllMatch(rules, records), Invocation, CancellationToken.None));
 
         Assert.Equal(1, a.WindowCount);
         Assert.Equal(1, b.WindowCount);
@@ -269,38 +363,32 @@ public sealed class DecisionMakerTests
         Assert.Equal(3, decisions.Count(d => d.Outcome == DecisionOutcome.Fired));
     }
 
-    private sealed class GatedStore(IRuleStateStore inner, int expectedTogether) : IRuleStateStore
+    private sealed class GatedStore(IRuleStateStore store, int expectedTogether) : DelegatingStateStore(store)
     {
         private readonly TaskCompletionSource _allWaiting = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private int _waiting;
 
-        public async Task<long> AddAndCountAsync(string key, IReadOnlyList<BucketCount> additions, TimeSpan within, DateTimeOffset windowEnd, CancellationToken cancellationToken)
+        public override async Task<long> AddAndCountAsync(string key, IReadOnlyList<BucketCount> additions, TimeSpan within, DateTimeOffset windowEnd, CancellationToken cancellationToken)
         {
             if (Interlocked.Increment(ref _waiting) == expectedTogether)
             {
                 _allWaiting.SetResult();
             }
             await _allWaiting.Task.WaitAsync(TimeSpan.FromSeconds(10), cancellationToken);
-            return await inner.AddAndCountAsync(key, additions, within, windowEnd, cancellationToken);
+            return await base.AddAndCountAsync(key, additions, within, windowEnd, cancellationToken);
         }
-
-        public Task<bool> TryClaimAsync(string key, DateTimeOffset now, TimeSpan duration, CancellationToken cancellationToken) =>
-            inner.TryClaimAsync(key, now, duration, cancellationToken);
     }
 
-    private sealed class CountingStore(IRuleStateStore inner) : IRuleStateStore
+    private sealed class CountingStore(IRuleStateStore store) : DelegatingStateStore(store)
     {
         private int _updates;
 
         public int Updates => _updates;
 
-        public Task<long> AddAndCountAsync(string key, IReadOnlyList<BucketCount> additions, TimeSpan within, DateTimeOffset windowEnd, CancellationToken cancellationToken)
+        public override Task<long> AddAndCountAsync(string key, IReadOnlyList<BucketCount> additions, TimeSpan within, DateTimeOffset windowEnd, CancellationToken cancellationToken)
         {
             Interlocked.Increment(ref _updates);
-            return inner.AddAndCountAsync(key, additions, within, windowEnd, cancellationToken);
+            return base.AddAndCountAsync(key, additions, within, windowEnd, cancellationToken);
         }
-
-        public Task<bool> TryClaimAsync(string key, DateTimeOffset now, TimeSpan duration, CancellationToken cancellationToken) =>
-            inner.TryClaimAsync(key, now, duration, cancellationToken);
     }
 }

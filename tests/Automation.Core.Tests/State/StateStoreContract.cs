@@ -1,0 +1,171 @@
+using Automation.Core.State;
+
+namespace Automation.Core.Tests.State;
+
+/// <summary>
+/// The semantics both state stores promise, run against each (<see cref="InMemoryStateStoreContractTests"/>, and
+/// <see cref="DynamoDbStateStoreContractTests"/> on moto): the ledger's claims, outcomes and takeovers, and budgets.
+/// </summary>
+public abstract class StateStoreContract
+{
+    protected static readonly DateTimeOffset Start = new(2026, 11, 27, 10, 0, 0, TimeSpan.Zero);
+    private static readonly TimeSpan Cooldown = TimeSpan.FromMinutes(15);
+    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(1);
+
+    /// <summary><paramref name="count"/> stores over one fresh shared state, as separate Lambda environments see it.</summary>
+    protected abstract Task<IReadOnlyList<IRuleStateStore>> StoresAsync(int count);
+
+    private async Task<IRuleStateStore> StoreAsync() => (await StoresAsync(1))[0];
+
+    private static LedgerClaim Claim(string requestId, string trigger, DateTimeOffset now, LedgerState state = LedgerState.Claimed) =>
+        new(requestId, trigger, now, now + Cooldown, now + Lease, state);
+
+    [Fact]
+    public async Task Of_twenty_concurrent_claims_exactly_one_wins_and_the_others_see_it()
+    {
+        var stores = await StoresAsync(20);
+
+        var results = await Task.WhenAll(stores.Select((store, i) => Task.Run(() =>
+            store.ClaimAsync("cooldown|oom|0|payments/api", Claim($"request-{i}", "logs-0@7", Start), CancellationToken.None))));
+
+        var winner = Assert.Single(results, r => r.Won);
+        Assert.Null(winner.Previous);
+        var winnerId = (await stores[0].ReadAsync("cooldown|oom|0|payments/api", CancellationToken.None))!.RequestId;
+        Assert.All(results.Where(r => !r.Won), lost =>
+        {
+            Assert.Equal(winnerId, lost.Previous!.RequestId);
+            Assert.Equal(LedgerState.Claimed, lost.Previous.State);
+        });
+    }
+
+    [Fact]
+    public async Task A_claim_holds_for_its_cooldown_and_then_another_trigger_may_take_it()
+    {
+        var store = await StoreAsync();
+        await store.ClaimAsync("k", Claim("a", "logs-0@1", Start, LedgerState.DryRun), CancellationToken.None);
+
+        var during = await store.ClaimAsync("k", Claim("b", "logs-0@2", Start + Cooldown - TimeSpan.FromMilliseconds(1)), CancellationToken.None);
+        var after = await store.ClaimAsync("k", Claim("c", "logs-0@3", Start + Cooldown), CancellationToken.None);
+
+        Assert.False(during.Won);
+        Assert.Equal(("a", LedgerState.DryRun), (during.Previous!.RequestId, during.Previous.State));
+        Assert.True(after.Won);
+        Assert.False(after.TookOver);
+        Assert.Equal("a", after.Previous!.RequestId);
+        Assert.True((await store.ClaimAsync("other", Claim("d", "logs-0@3", Start + Cooldown), CancellationToken.None)).Won);
+    }
+
+    [Fact]
+    public async Task A_finished_action_is_never_claimed_again_for_the_same_trigger()
+    {
+        var store = await StoreAsync();
+        await store.ClaimAsync("k", Claim("first", "logs-0@7", Start), CancellationToken.None);
+        Assert.True(await store.RecordOutcomeAsync("k", "first", LedgerState.Succeeded, "pod deleted", Start + TimeSpan.FromSeconds(2), release: false, CancellationToken.None));
+
+        // Redelivered within the cooldown, and long after it: found done both times.
+        var soon = await store.ClaimAsync("k", Claim("retry", "logs-0@7", Start + TimeSpan.FromSeconds(5)), CancellationToken.None);
+        var late = await store.ClaimAsync("k", Claim("replay", "logs-0@7", Start + TimeSpan.FromHours(3)), CancellationToken.None);
+
+        Assert.False(soon.Won);
+        Assert.False(late.Won);
+        Assert.Equal(("first", LedgerState.Succeeded, "pod deleted"), (late.Previous!.RequestId, late.Previous.State, late.Previous.Detail));
+    }
+
+    [Fact]
+    public async Task A_claim_without_outcome_holds_through_its_lease_and_is_then_taken_over()
+    {
+        var store = await StoreAsync();
+        await store.ClaimAsync("k", Claim("crashed", "logs-0@7", Start), CancellationToken.None);
+
+        // The same batch again while the claimant may still be acting: not ours.
+        var early = await store.ClaimAsync("k", Claim("retry-1", "logs-0@7", Start + Lease - TimeSpan.FromMilliseconds(1)), CancellationToken.None);
+        // After its lease it cannot be acting any more: it crashed or timed out between claim and outcome.
+        var late = await store.ClaimAsync("k", Claim("retry-2", "logs-0@7", Start + Lease), CancellationToken.None);
+
+        Assert.False(early.Won);
+        Assert.Equal(("crashed", LedgerState.Claimed), (early.Previous!.RequestId, early.Previous.State));
+        Assert.True(late.Won);
+        Assert.True(late.TookOver);
+        Assert.Equal("crashed", late.Previous!.RequestId);
+        var entry = await store.ReadAsync("k", CancellationToken.None);
+        Assert.Equal(("retry-2", LedgerState.Claimed), (entry!.RequestId, entry.State));
+    }
+
+    [Fact]
+    public async Task An_abandoned_claim_is_taken_over_by_another_trigger_within_the_cooldown_too()
+    {
+        var store = await StoreAsync();
+        await store.ClaimAsync("k", Claim("crashed", "logs-0@7", Start), CancellationToken.None);
+
+        var next = await store.ClaimAsync("k", Claim("next", "logs-0@9", Start + Lease + TimeSpan.FromSeconds(1)), CancellationToken.None);
+
+        Assert.True(next.TookOver);
+    }
+
+    [Fact]
+    public async Task Only_the_claimant_records_the_outcome_and_the_entry_shows_it()
+    {
+        var store = await StoreAsync();
+        await store.ClaimAsync("k", Claim("mine", "logs-0@7", Start), CancellationToken.None);
+
+        Assert.False(await store.RecordOutcomeAsync("k", "someone-else", LedgerState.Failed, "x", Start, release: false, CancellationToken.None));
+        Assert.False(await store.RecordOutcomeAsync("never-claimed", "mine", LedgerState.Failed, "x", Start, release: false, CancellationToken.None));
+        Assert.True(await store.RecordOutcomeAsync("k", "mine", LedgerState.Failed, "403 Forbidden", Start + TimeSpan.FromSeconds(3), release: false, CancellationToken.None));
+
+        var entry = await store.ReadAsync("k", CancellationToken.None);
+        Assert.Equal(new LedgerEntry("mine", "logs-0@7", Start, Start + Cooldown, Start + Lease, LedgerState.Failed, Start + TimeSpan.FromSeconds(3), "403 Forbidden"), entry);
+        Assert.Null(await store.ReadAsync("never-claimed", CancellationToken.None));
+        // A failed action keeps its cooldown: no hammering an API that refuses.
+        Assert.False((await store.ClaimAsync("k", Claim("next", "logs-0@8", Start + TimeSpan.FromMinutes(5)), CancellationToken.None)).Won);
+    }
+
+    [Fact]
+    public async Task A_released_claim_may_be_claimed_again_at_once_even_for_the_same_trigger()
+    {
+        var store = await StoreAsync();
+        await store.ClaimAsync("k", Claim("first", "logs-0@7", Start), CancellationToken.None);
+        await store.RecordOutcomeAsync("k", "first", LedgerState.Failed, "503 from the API server: retried later", Start + TimeSpan.FromSeconds(1), release: true, CancellationToken.None);
+
+        var retry = await store.ClaimAsync("k", Claim("retry", "logs-0@7", Start + TimeSpan.FromSeconds(2)), CancellationToken.None);
+
+        Assert.True(retry.Won);
+        Assert.Equal(LedgerState.Failed, retry.Previous!.State);
+        Assert.True(retry.Previous.Released);
+    }
+
+    [Fact]
+    public async Task A_budget_gives_at_most_its_limit_in_any_window()
+    {
+        var store = await StoreAsync();
+        var within = TimeSpan.FromMinutes(10);
+
+        var taken = new List<BudgetResult>();
+        for (var i = 0; i < 4; i++)
+        {
+            taken.Add(await store.TryTakeBudgetAsync("restarts|payments", 3, within, Start + TimeSpan.FromMinutes(i), $"r{i}", CancellationToken.None));
+        }
+        var stillOpen = await store.TryTakeBudgetAsync("restarts|payments", 3, within, Start + within - TimeSpan.FromMilliseconds(1), "r4", CancellationToken.None);
+        var closed = await store.TryTakeBudgetAsync("restarts|payments", 3, within, Start + within, "r5", CancellationToken.None);
+        var otherScope = await store.TryTakeBudgetAsync("restarts|orders", 3, within, Start, "r6", CancellationToken.None);
+
+        Assert.Equal([true, true, true, false], taken.Select(t => t.Taken));
+        Assert.Equal([1, 2, 3, 3], taken.Select(t => t.InUse));
+        Assert.Equal(Start + within, taken[3].FreesAt);
+        Assert.False(stillOpen.Taken);
+        Assert.True(closed.Taken);
+        Assert.Equal(3, closed.InUse);
+        Assert.True(otherScope.Taken);
+    }
+
+    [Fact]
+    public async Task Twenty_concurrent_requests_for_a_budget_of_three_get_exactly_three()
+    {
+        var stores = await StoresAsync(20);
+
+        var results = await Task.WhenAll(stores.Select((store, i) => Task.Run(() =>
+            store.TryTakeBudgetAsync("dispatches|acme/payments", 3, TimeSpan.FromMinutes(30), Start, $"request-{i}", CancellationToken.None))));
+
+        Assert.Equal(3, results.Count(r => r.Taken));
+        Assert.All(results.Where(r => !r.Taken), r => Assert.Equal(Start + TimeSpan.FromMinutes(30), r.FreesAt));
+    }
+}
