@@ -31,7 +31,7 @@ public static class FunctionComposition
 
         // An invalid rules file fails INIT here (RulesValidationException lists every file:line:col problem).
         var rules = RulesLoader.Load(settings.RulesFile);
-        var (store, stateName) = CreateStateStore(environment);
+        var (store, stateName) = CreateStateStore(environment, time, log);
         var engine = new RuleEngine(rules, store, time, DecisionScope.ForFunction(functionName), settings.DryRun);
 
         var sink = createSink(settings, log);
@@ -49,12 +49,12 @@ public static class FunctionComposition
     }
 
     /// <summary>
-    /// Thresholds and cooldowns: in the DynamoDB table named by STATE_TABLE (shared by every environment and partition,
+    /// Thresholds, the action ledger and budgets: in the DynamoDB table named by STATE_TABLE (shared by every environment and partition,
     /// as deployed), else in this process's memory (the CLI, tests, a trial without the table). Configuration, not code:
     /// endpoint, region and credentials come from the SDK's standard variables (AWS_ENDPOINT_URL_DYNAMODB, AWS_REGION, ...).
     /// </summary>
-    private static (IRuleStateStore Store, string Name) CreateStateStore(Func<string, string?> environment) =>
+    private static (IRuleStateStore Store, string Name) CreateStateStore(Func<string, string?> environment, TimeProvider time, JsonLog log) =>
         string.IsNullOrWhiteSpace(environment(DynamoDbRuleStateStore.TableEnvironmentVariable))
             ? (new InMemoryRuleStateStore(), "memory")
-            : (DynamoDbRuleStateStore.FromEnvironment(environment), "dynamodb");
+            : (DynamoDbRuleStateStore.FromEnvironment(environment, time, log), "dynamodb");
 }

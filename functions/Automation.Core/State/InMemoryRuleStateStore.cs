@@ -12,6 +12,8 @@ public sealed class InMemoryRuleStateStore : IRuleStateStore
     private readonly Dictionary<string, Counter> _counters = new(StringComparer.Ordinal);
     private readonly Dictionary<string, LedgerEntry> _ledger = new(StringComparer.Ordinal);
 
+    private DateTimeOffset _nextExpiry = DateTimeOffset.MinValue;
+
     // Per budget scope, when each unit in use frees up.
     private readonly Dictionary<string, List<DateTimeOffset>> _budgets = new(StringComparer.Ordinal);
 
@@ -47,6 +49,7 @@ public sealed class InMemoryRuleStateStore : IRuleStateStore
     {
         lock (_gate)
         {
+            DropExpiredEntries(claim.Now);
             var previous = _ledger.GetValueOrDefault(key);
             if (previous is not null && !previous.IsFreeFor(claim.Now, claim.Trigger))
             {
@@ -95,6 +98,24 @@ public sealed class InMemoryRuleStateStore : IRuleStateStore
             }
             taken.Add(now + within);
             return Task.FromResult(new BudgetResult(true, taken.Count, FreesAt: null));
+        }
+    }
+
+    /// <summary>Drops ledger entries DynamoDB's TTL would have deleted, once a minute at most: memory stays bounded.</summary>
+    private void DropExpiredEntries(DateTimeOffset now)
+    {
+        if (now < _nextExpiry)
+        {
+            return;
+        }
+        _nextExpiry = now + TimeSpan.FromMinutes(1);
+        foreach (var (key, entry) in _ledger.ToList())
+        {
+            var kept = new[] { entry.Until, entry.LeaseUntil, entry.ClaimedAt + DynamoDbRuleStateStore.LedgerRetention }.Max();
+            if (kept + DynamoDbRuleStateStore.ExpiryMargin <= now)
+            {
+                _ledger.Remove(key);
+            }
         }
     }
 

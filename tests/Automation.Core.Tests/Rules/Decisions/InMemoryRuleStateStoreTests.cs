@@ -37,4 +37,20 @@ public sealed class InMemoryRuleStateStoreTests
 
         Assert.Equal(1, await _store.AddAndCountAsync("b", [new(Noon, 1)], TimeSpan.FromMinutes(1), Noon, CancellationToken.None));
     }
+
+    [Fact]
+    public async Task Ledger_entries_are_dropped_when_DynamoDB_would_have_expired_them_and_not_before()
+    {
+        var claim = new LedgerClaim("r", "logs-0@1", Noon, Noon.AddMinutes(15), Noon.AddMinutes(1), LedgerState.Succeeded);
+        await _store.ClaimAsync("k", claim, CancellationToken.None);
+        var expiry = Noon + DynamoDbRuleStateStore.LedgerRetention + DynamoDbRuleStateStore.ExpiryMargin;
+
+        await _store.ClaimAsync("other", claim with { Now = expiry - TimeSpan.FromSeconds(1) }, CancellationToken.None);
+        var kept = await _store.ReadAsync("k", CancellationToken.None);
+        // Expired entries are swept at most once a minute.
+        await _store.ClaimAsync("other-2", claim with { Now = expiry + TimeSpan.FromMinutes(1) }, CancellationToken.None);
+
+        Assert.NotNull(kept);
+        Assert.Null(await _store.ReadAsync("k", CancellationToken.None));
+    }
 }
