@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Automation.Core.Aws.Secrets;
 using Automation.Core.Configuration;
 using Automation.Core.Lambda;
 using Automation.Core.Rules.Loading;
@@ -58,9 +59,9 @@ internal sealed class LocalInvoker
         ILambdaHandler handler;
         try
         {
-            handler = factory(name => Lookup(name, overrides), _stderr, _time);
+            handler = await factory(name => Lookup(name, overrides), _stderr, _time, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is ConfigurationException or RulesValidationException)
+        catch (Exception e) when (e is ConfigurationException or RulesValidationException or SecretUnavailableException)
         {
             // The same failures that send a deployed function to /runtime/init/error.
             return Fail(InvocationFailed, $"{functionId} failed to initialise: {e.Message}");

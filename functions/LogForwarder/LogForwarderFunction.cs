@@ -8,6 +8,11 @@ internal static class LogForwarderFunction
 {
     public const string LogicalId = "LogForwarderFunction";
 
-    public static ILambdaHandler Create(Func<string, string?> environment, TextWriter logOutput, TimeProvider time)
-        => FunctionComposition.CreateHandler(LogicalId, environment, (_, _) => new NoActionSink(), logOutput, time);
+    /// <summary>Secret with OpenSearch basic-auth credentials (JSON username and password); without it requests are signed with the role.</summary>
+    public const string OpenSearchSecretVariable = "OPENSEARCH_SECRET_ARN";
+
+    public static FunctionDefinition Definition { get; } = new(LogicalId, [OpenSearchSecretVariable], services => new NoActionSink(services.Ledger));
+
+    public static Task<ILambdaHandler> CreateAsync(Func<string, string?> environment, TextWriter logOutput, TimeProvider time, CancellationToken cancellationToken)
+        => FunctionComposition.CreateHandlerAsync(Definition, environment, logOutput, time, cancellationToken);
 }

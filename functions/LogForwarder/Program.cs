@@ -5,5 +5,5 @@ namespace Automation.LogForwarder;
 internal static class Program
 {
     private static Task<int> Main()
-        => LambdaHost.RunAsync(() => LogForwarderFunction.Create(Environment.GetEnvironmentVariable, Console.Error, TimeProvider.System));
+        => LambdaHost.RunAsync(cancellationToken => LogForwarderFunction.CreateAsync(Environment.GetEnvironmentVariable, Console.Error, TimeProvider.System, cancellationToken));
 }

@@ -8,6 +8,11 @@ internal static class PodRestartFunction
 {
     public const string LogicalId = "PodRestartFunction";
 
-    public static ILambdaHandler Create(Func<string, string?> environment, TextWriter logOutput, TimeProvider time)
-        => FunctionComposition.CreateHandler(LogicalId, environment, (_, _) => new NoActionSink(), logOutput, time);
+    /// <summary>Secret with a kubeconfig, for clusters that are not EKS (EKS clusters are reached with the function's role).</summary>
+    public const string KubeconfigSecretVariable = "KUBECONFIG_SECRET_ARN";
+
+    public static FunctionDefinition Definition { get; } = new(LogicalId, [KubeconfigSecretVariable], services => new NoActionSink(services.Ledger));
+
+    public static Task<ILambdaHandler> CreateAsync(Func<string, string?> environment, TextWriter logOutput, TimeProvider time, CancellationToken cancellationToken)
+        => FunctionComposition.CreateHandlerAsync(Definition, environment, logOutput, time, cancellationToken);
 }

@@ -5,5 +5,5 @@ namespace Automation.PodRestarter;
 internal static class Program
 {
     private static Task<int> Main()
-        => LambdaHost.RunAsync(() => PodRestartFunction.Create(Environment.GetEnvironmentVariable, Console.Error, TimeProvider.System));
+        => LambdaHost.RunAsync(cancellationToken => PodRestartFunction.CreateAsync(Environment.GetEnvironmentVariable, Console.Error, TimeProvider.System, cancellationToken));
 }

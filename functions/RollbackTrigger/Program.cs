@@ -5,5 +5,5 @@ namespace Automation.RollbackTrigger;
 internal static class Program
 {
     private static Task<int> Main()
-        => LambdaHost.RunAsync(() => RollbackFunction.Create(Environment.GetEnvironmentVariable, Console.Error, TimeProvider.System));
+        => LambdaHost.RunAsync(cancellationToken => RollbackFunction.CreateAsync(Environment.GetEnvironmentVariable, Console.Error, TimeProvider.System, cancellationToken));
 }

@@ -8,6 +8,11 @@ internal static class RollbackFunction
 {
     public const string LogicalId = "RollbackFunction";
 
-    public static ILambdaHandler Create(Func<string, string?> environment, TextWriter logOutput, TimeProvider time)
-        => FunctionComposition.CreateHandler(LogicalId, environment, (_, _) => new NoActionSink(), logOutput, time);
+    /// <summary>Secret with the GitHub credentials: a token, or a GitHub App's JSON (app id, installation id, private key).</summary>
+    public const string GitHubSecretVariable = "GITHUB_SECRET_ARN";
+
+    public static FunctionDefinition Definition { get; } = new(LogicalId, [GitHubSecretVariable], services => new NoActionSink(services.Ledger));
+
+    public static Task<ILambdaHandler> CreateAsync(Func<string, string?> environment, TextWriter logOutput, TimeProvider time, CancellationToken cancellationToken)
+        => FunctionComposition.CreateHandlerAsync(Definition, environment, logOutput, time, cancellationToken);
 }

@@ -1,3 +1,4 @@
+using Automation.Core.Aws.Secrets;
 using Automation.Core.Configuration;
 using Automation.Core.Lambda;
 using Automation.Core.Logs;
@@ -15,26 +16,54 @@ namespace Automation.Core.Pipeline;
 /// </summary>
 public static class FunctionComposition
 {
-    /// <param name="functionName">The template's logical id.</param>
+    /// <summary>How long one Secrets Manager call may take: INIT as a whole has 10 seconds in Lambda.</summary>
+    private static readonly TimeSpan SecretsCallTimeout = TimeSpan.FromSeconds(5);
+
+    /// <param name="function">The function's name, secret variables and action stage.</param>
     /// <param name="environment">Variable lookup: the process environment in Lambda, an overlay in the CLI.</param>
-    /// <param name="createSink">The function's action stage, built from the validated settings.</param>
     /// <param name="logOutput">Where the function's JSON log lines go.</param>
-    public static ILambdaHandler CreateHandler(
-        string functionName,
+    /// <exception cref="RulesValidationException">The rules file is invalid.</exception>
+    /// <exception cref="ConfigurationException">A setting is invalid.</exception>
+    /// <exception cref="SecretUnavailableException">A secret the function is configured with cannot be read.</exception>
+    public static Task<ILambdaHandler> CreateHandlerAsync(
+        FunctionDefinition function,
         Func<string, string?> environment,
-        Func<FunctionSettings, JsonLog, IBatchSink> createSink,
         TextWriter logOutput,
-        TimeProvider time)
+        TimeProvider time,
+        CancellationToken cancellationToken)
     {
-        var settings = FunctionSettings.FromEnvironment(functionName, environment);
+        // Region, endpoint and the Lambda extension come from the same lookup as every other setting; credentials
+        // from the SDK's default chain. Only called when the function has a secret to read.
+        SecretsManagerClient CreateSecretsClient() => new(
+            new HttpClient { Timeout = SecretsCallTimeout },
+            SecretsManagerClientOptions.FromEnvironment(environment),
+            time);
+        return CreateHandlerAsync(function, environment, logOutput, time, CreateSecretsClient, cancellationToken);
+    }
+
+    /// <summary>The same, with the Secrets Manager client given (tests point it at an emulator with fake credentials).</summary>
+    internal static async Task<ILambdaHandler> CreateHandlerAsync(
+        FunctionDefinition function,
+        Func<string, string?> environment,
+        TextWriter logOutput,
+        TimeProvider time,
+        Func<SecretsManagerClient> createSecretsClient,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(function);
+        var settings = FunctionSettings.FromEnvironment(function.Name, environment);
         var log = new JsonLog(logOutput, time, settings.LogLevel);
 
         // An invalid rules file fails INIT here (RulesValidationException lists every file:line:col problem).
         var rules = RulesLoader.Load(settings.RulesFile);
         var (store, stateName) = CreateStateStore(environment, time, log);
-        var engine = new RuleEngine(rules, store, time, DecisionScope.ForFunction(functionName), settings.DryRun);
+        var engine = new RuleEngine(rules, store, time, DecisionScope.ForFunction(function.Name), settings.DryRun);
 
-        var sink = createSink(settings, log);
+        // A missing or unreadable secret fails INIT here, naming the variable and the secret, never a value.
+        var secrets = await FunctionSecrets.LoadAsync(function.SecretVariables, environment, createSecretsClient, cancellationToken)
+            .ConfigureAwait(false);
+
+        var sink = function.CreateSink(new FunctionServices(settings, log, secrets, new ActionLedger(store, time), time));
         var handler = new KafkaBatchHandler(settings, sink, new LogRecordParser(), engine, log, time);
         log.Info("function initialised", json =>
         {
@@ -44,6 +73,12 @@ public static class FunctionComposition
             json.WriteString("rulesFile", settings.RulesFile);
             json.WriteNumber("rules", rules.Rules.Count);
             json.WriteString("state", stateName);
+            json.WriteStartArray("secrets");
+            foreach (var variable in secrets.Variables)
+            {
+                json.WriteStringValue(variable);
+            }
+            json.WriteEndArray();
         });
         return handler;
     }

@@ -8,7 +8,8 @@ using Automation.Testing.Lambda;
 namespace Automation.Functions.Tests.EndToEnd;
 
 /// <summary>The deployable artifact itself: the AOT bootstrap against a loopback Lambda Runtime API.</summary>
-public sealed partial class BootstrapEndToEndTests(PublishedBootstrap bootstrap) : IClassFixture<PublishedBootstrap>
+[Collection(PublishedBootstrapCollection.Name)]
+public sealed partial class BootstrapEndToEndTests(PublishedBootstrap bootstrap)
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
