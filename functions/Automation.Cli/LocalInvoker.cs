@@ -9,7 +9,8 @@ namespace Automation.Cli;
 
 /// <summary>
 /// Runs one function's handler in-process on an event file, as Lambda would: the same factory, the same handler.
-/// The response goes to stdout, the function's logs to stderr. Always dry-run: nothing leaves the machine.
+/// The response goes to stdout, the function's logs to stderr. Dry-run unless the caller asks for a live run: only
+/// then do actions reach the endpoints the environment names.
 /// </summary>
 internal sealed class LocalInvoker
 {
@@ -32,7 +33,8 @@ internal sealed class LocalInvoker
 
     /// <param name="envVarsPath">Optional JSON file in `sam local invoke --env-vars` form.</param>
     /// <param name="rulesPath">Optional rules file; else RULES_FILE, else the rules.yaml bundled with the function.</param>
-    public async Task<int> InvokeAsync(string functionId, string eventPath, string? envVarsPath, string? rulesPath, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <param name="live">Act (DRY_RUN=false); otherwise DRY_RUN is pinned to true whatever the environment says.</param>
+    public async Task<int> InvokeAsync(string functionId, string eventPath, string? envVarsPath, string? rulesPath, TimeSpan timeout, bool live, CancellationToken cancellationToken)
     {
         if (!FunctionCatalog.Functions.TryGetValue(functionId, out var factory))
         {
@@ -59,7 +61,7 @@ internal sealed class LocalInvoker
         ILambdaHandler handler;
         try
         {
-            handler = await factory(name => Lookup(name, overrides), _stderr, _time, cancellationToken).ConfigureAwait(false);
+            handler = await factory(name => Lookup(name, overrides, live), _stderr, _time, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is ConfigurationException or RulesValidationException or SecretUnavailableException)
         {
@@ -84,12 +86,12 @@ internal sealed class LocalInvoker
         }
     }
 
-    // DRY_RUN is pinned: the offline invoke must never act on a real cluster or repository.
-    private string? Lookup(string name, Dictionary<string, string> overrides)
+    // DRY_RUN is pinned: the offline invoke acts only when asked to with --live, never because an env file says so.
+    private string? Lookup(string name, Dictionary<string, string> overrides, bool live)
     {
         if (name == FunctionSettings.DryRunVariable)
         {
-            return "true";
+            return live ? "false" : "true";
         }
         return overrides.TryGetValue(name, out var value) ? value : _processEnvironment(name);
     }

@@ -33,9 +33,14 @@ internal static class Program
             Description = "Rules file to evaluate (default: RULES_FILE, else the rules.yaml bundled with the function)",
         };
 
-        var invoke = new Command("invoke", "Run a function's handler in-process on an event file (always dry-run). Response on stdout, logs on stderr.")
+        var live = new Option<bool>("--live")
         {
-            function, eventFile, envVars, invokeRules, timeout,
+            Description = "Act for real (DRY_RUN=false) against the endpoints the environment names; without it the invoke is always dry-run",
+        };
+
+        var invoke = new Command("invoke", "Run a function's handler in-process on an event file (dry-run unless --live). Response on stdout, logs on stderr.")
+        {
+            function, eventFile, envVars, invokeRules, timeout, live,
         };
         invoke.SetAction((parsed, cancellationToken) =>
         {
@@ -46,6 +51,7 @@ internal static class Program
                 parsed.GetValue(envVars),
                 parsed.GetValue(invokeRules),
                 TimeSpan.FromSeconds(Math.Max(1, parsed.GetValue(timeout))),
+                parsed.GetValue(live),
                 cancellationToken);
         });
 

@@ -13,9 +13,9 @@ public sealed class LocalInvokerTests : IDisposable
 
     public void Dispose() => Directory.Delete(_scratch, recursive: true);
 
-    private Task<int> Invoke(string function, string eventPath, string? envVars = null, Func<string, string?>? processEnvironment = null, string? rules = null) =>
+    private Task<int> Invoke(string function, string eventPath, string? envVars = null, Func<string, string?>? processEnvironment = null, string? rules = null, bool live = false) =>
         new LocalInvoker(_stdout, _stderr, processEnvironment ?? (_ => null), new FakeTimeProvider(DateTimeOffset.UnixEpoch.AddYears(56)))
-            .InvokeAsync(function, eventPath, envVars, rules, TimeSpan.FromSeconds(30), CancellationToken.None);
+            .InvokeAsync(function, eventPath, envVars, rules, TimeSpan.FromSeconds(30), live, CancellationToken.None);
 
     private List<JsonElement> LogLines() =>
         _stderr.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement.Clone()).ToList();
@@ -116,7 +116,7 @@ public sealed class LocalInvokerTests : IDisposable
     }
 
     [Fact]
-    public async Task The_offline_invoke_is_always_dry_run()
+    public async Task The_offline_invoke_is_dry_run_whatever_the_environment_says()
     {
         var envVars = Path.Combine(_scratch, "env.json");
         await File.WriteAllTextAsync(envVars, """{"Parameters": {"DRY_RUN": "false"}}""");
@@ -125,6 +125,18 @@ public sealed class LocalInvokerTests : IDisposable
 
         Assert.Equal(LocalInvoker.Success, exit);
         Assert.True(Assert.Single(LogLines(), l => l.GetProperty("message").GetString() == "batch processed").GetProperty("dryRun").GetBoolean());
+    }
+
+    [Fact]
+    public async Task Only_live_acts_whatever_the_environment_says()
+    {
+        var envVars = Path.Combine(_scratch, "env.json");
+        await File.WriteAllTextAsync(envVars, """{"Parameters": {"DRY_RUN": "true"}}""");
+
+        var exit = await Invoke("PodRestartFunction", Path.Combine(Fixtures.RepoRoot, "events", "noise.json"), envVars, name => name == "DRY_RUN" ? "true" : null, live: true);
+
+        Assert.Equal(LocalInvoker.Success, exit);
+        Assert.False(Assert.Single(LogLines(), l => l.GetProperty("message").GetString() == "batch processed").GetProperty("dryRun").GetBoolean());
     }
 
     [Fact]

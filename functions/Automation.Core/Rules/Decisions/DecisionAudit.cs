@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Automation.Core.Telemetry;
 
 namespace Automation.Core.Rules.Decisions;
@@ -26,16 +27,7 @@ public static class DecisionAudit
             json.WriteNumber("windowCount", decision.WindowCount);
             if (decision.Action is { } action)
             {
-                json.WriteStartObject("action");
-                json.WriteString("type", action.Type);
-                json.WriteNumber("index", action.Index);
-                json.WriteStartObject("parameters");
-                foreach (var (name, value) in action.Parameters.OrderBy(p => p.Key, StringComparer.Ordinal))
-                {
-                    json.WriteString(name, Cut(value));
-                }
-                json.WriteEndObject();
-                json.WriteEndObject();
+                WriteAction(json, action);
             }
             json.WriteString("sample", decision.Sample.ToString());
             json.WriteBoolean("dryRun", dryRun);
@@ -53,5 +45,20 @@ public static class DecisionAudit
         _ => "dry_run",
     };
 
-    private static string Cut(string value) => value.Length <= MaxValueLength ? value : string.Concat(value.AsSpan(0, MaxValueLength), "…");
+    /// <summary>The action object of an audit line: type, index and rendered parameters (each cut to a bounded length).</summary>
+    internal static void WriteAction(Utf8JsonWriter json, RenderedAction action)
+    {
+        json.WriteStartObject("action");
+        json.WriteString("type", action.Type);
+        json.WriteNumber("index", action.Index);
+        json.WriteStartObject("parameters");
+        foreach (var (name, value) in action.Parameters.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            json.WriteString(name, Cut(value));
+        }
+        json.WriteEndObject();
+        json.WriteEndObject();
+    }
+
+    internal static string Cut(string value) => value.Length <= MaxValueLength ? value : string.Concat(value.AsSpan(0, MaxValueLength), "…");
 }

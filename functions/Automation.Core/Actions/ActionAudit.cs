@@ -1,0 +1,56 @@
+using Automation.Core.Rules.Decisions;
+using Automation.Core.Telemetry;
+
+namespace Automation.Core.Actions;
+
+/// <summary>
+/// One audit line per executed action (<c>"audit": "action"</c>), after the decision's own line: what ran, how it
+/// ended and why, and the facts the executor reported. Failed and retried actions are errors, suppressed ones warnings,
+/// so a circuit that opened is loud.
+/// </summary>
+public static class ActionAudit
+{
+    public static void Write(JsonLog log, Decision decision, ActionResult result, string function, string requestId, TimeSpan duration, bool recorded)
+    {
+        var severity = result.Status switch
+        {
+            ActionStatus.Succeeded => LogSeverity.Info,
+            ActionStatus.Suppressed => LogSeverity.Warn,
+            _ => LogSeverity.Error,
+        };
+        log.Write(severity, "action", json =>
+        {
+            json.WriteString("audit", "action");
+            json.WriteString("function", function);
+            json.WriteString("requestId", requestId);
+            json.WriteString("rule", decision.RuleId);
+            json.WriteString("outcome", StatusName(result.Status));
+            json.WriteString("detail", DecisionAudit.Cut(result.Detail));
+            if (decision.Action is { } action)
+            {
+                DecisionAudit.WriteAction(json, action);
+            }
+            if (result.Facts is { Count: > 0 } facts)
+            {
+                json.WriteStartObject("facts");
+                foreach (var (name, value) in facts.OrderBy(f => f.Key, StringComparer.Ordinal))
+                {
+                    json.WriteString(name, DecisionAudit.Cut(value));
+                }
+                json.WriteEndObject();
+            }
+            json.WriteString("sample", decision.Sample.ToString());
+            json.WriteNumber("durationMs", Math.Round(duration.TotalMilliseconds, 3));
+            json.WriteBoolean("ledgerRecorded", recorded);
+        });
+    }
+
+    /// <summary>succeeded, failed, suppressed, retry.</summary>
+    public static string StatusName(ActionStatus status) => status switch
+    {
+        ActionStatus.Succeeded => "succeeded",
+        ActionStatus.Failed => "failed",
+        ActionStatus.Suppressed => "suppressed",
+        _ => "retry",
+    };
+}
