@@ -5,6 +5,9 @@ internal static class RulesKeys
 {
     public const string Version = "version";
     public const string Rules = "rules";
+    public const string Kubernetes = "kubernetes";
+    public const string GitHub = "github";
+    public const string Forwarding = "forwarding";
 
     public const string Id = "id";
     public const string Description = "description";
@@ -33,7 +36,7 @@ internal static class RulesKeys
     public const string Any = "any";
     public const string Not = "not";
 
-    public static IReadOnlyList<string> RuleSet { get; } = [Version, Rules];
+    public static IReadOnlyList<string> RuleSet { get; } = [Version, Rules, Kubernetes, GitHub, Forwarding];
 
     public static IReadOnlyList<string> Rule { get; } = [Id, Description, Match, Threshold, Cooldown, Actions];
 

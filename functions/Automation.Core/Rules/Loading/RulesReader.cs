@@ -64,7 +64,12 @@ internal sealed partial class RulesReader(ProblemCollector problems)
             _problems.At(map, "rules: is missing (a list of rules, each starting with '- id:')");
         }
 
-        return _problems.Count == 0 ? new RuleSet(_problems.Source, rules) : null;
+        // The functions' own sections: each is read by its reader beside this one and used by one function.
+        var kubernetes = map.Find(RulesKeys.Kubernetes) is { } k ? ReadKubernetes(k.Value) : null;
+        var github = map.Find(RulesKeys.GitHub) is { } g ? ReadGitHub(g.Value) : null;
+        var forwarding = map.Find(RulesKeys.Forwarding) is { } f ? ReadForwarding(f.Value) : null;
+
+        return _problems.Count == 0 ? new RuleSet(_problems.Source, rules, kubernetes, github, forwarding) : null;
     }
 
     private Rule? ReadRule(YamlNode node, Dictionary<string, YamlNode> ids)

@@ -38,7 +38,17 @@ public sealed class RuleProblemTests
     public void An_unknown_top_level_key_near_a_known_one_gets_a_suggestion()
     {
         SingleProblem("version: 1\nrules: []\nrule: []\n", 3, 1,
-            "unknown key 'rule' at the top level: did you mean 'rules'? (allowed: version, rules)");
+            "unknown key 'rule' at the top level: did you mean 'rules'? (allowed: version, rules, kubernetes, github, forwarding)");
+    }
+
+    [Theory]
+    [InlineData("kubernetes")]
+    [InlineData("github")]
+    [InlineData("forwarding")]
+    public void A_functions_section_must_be_a_mapping_of_known_keys(string section)
+    {
+        SingleProblem($"version: 1\nrules: []\n{section}: [a]\n", 3, section.Length + 3, $"{section}");
+        SingleProblem($"version: 1\nrules: []\n{section}:\n  surprise: 1\n", 4, 3, $"unknown key 'surprise' in {section}:");
     }
 
     [Fact]
