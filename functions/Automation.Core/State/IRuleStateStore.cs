@@ -28,7 +28,10 @@ public interface IRuleStateStore
     /// </summary>
     Task<bool> RecordOutcomeAsync(string key, string requestId, LedgerState outcome, string detail, DateTimeOffset at, bool release, CancellationToken cancellationToken);
 
-    /// <summary>The ledger entry of action <paramref name="key"/>, or null when there is none (never claimed, or expired).</summary>
+    /// <summary>
+    /// The ledger entry of action <paramref name="key"/>, or null when there is none (never claimed, or expired). A
+    /// consistent GetItem in DynamoDB, which the deployed roles are not granted until a function reads the ledger.
+    /// </summary>
     Task<LedgerEntry?> ReadAsync(string key, CancellationToken cancellationToken);
 
     /// <summary>
