@@ -28,6 +28,7 @@ internal sealed class RollbackHarness : IAsyncDisposable
     public static readonly GitHubRetryOptions FastRetries = new(TimeSpan.FromSeconds(10), 3, TimeSpan.FromMilliseconds(20), TimeSpan.FromSeconds(5));
 
     private readonly StringWriter _log = new();
+    private Automation.Core.Actions.ActionSink? _sink;
 
     private RollbackHarness(FakeGitHub github)
     {
@@ -98,6 +99,7 @@ internal sealed class RollbackHarness : IAsyncDisposable
         {{{github}}}
         """;
 
+    /// <summary>Runs the batch through the handler; the action stage is built on the first call, with that call's github: settings.</summary>
     public async Task<JsonElement> HandleAsync(string rules, string requestId, byte[]? payload = null)
     {
         var ruleSet = RulesLoader.Parse(rules, "rules.yaml");
@@ -105,7 +107,9 @@ internal sealed class RollbackHarness : IAsyncDisposable
         var settings = new FunctionSettings(RollbackFunction.LogicalId, ReportBatchItemFailures: true, DryRun: false, LogSeverity.Info, "rules.yaml");
         var log = new JsonLog(_log, time);
         var services = new FunctionServices(settings, log, FunctionSecrets.None, new ActionLedger(Store, time), time);
-        var sink = RollbackFunction.CreateSink(services, ruleSet.GitHub!, _ => Task.FromResult(Secret), Options);
+        // Built once, as INIT does: what the executor caches (installation tokens) lives across invocations.
+        _sink ??= RollbackFunction.CreateSink(services, ruleSet.GitHub!, _ => Task.FromResult(Secret), Options);
+        var sink = _sink;
         var handler = new KafkaBatchHandler(settings, sink, new LogRecordParser(),
             new RuleEngine(ruleSet, Store, time, DecisionScope.ForFunction(RollbackFunction.LogicalId), dryRun: false), log, time);
         var context = new LambdaContext(requestId, time.GetUtcNow() + Timeout, null, null);
