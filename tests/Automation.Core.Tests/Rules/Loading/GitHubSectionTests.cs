@@ -123,6 +123,13 @@ public sealed class GitHubSectionTests
     }
 
     [Fact]
+    public void An_input_that_names_the_lines_own_message_is_reported_because_it_would_escape_the_cooldown()
+    {
+        SingleProblem(Rule(["repo: acme/shop", "workflow: rollback.yml", "inputs:", "  why: 'saw: {{ message }}'"], "repositories: [acme/shop]"), 10, 22,
+            "inputs.why: '{{ message }}' differs from line to line", "github.samples");
+    }
+
+    [Fact]
     public void Payload_length_counts_the_json_text()
     {
         Assert.Equal("""{"a":"b\"c","é":"\n"}""".Length, GitHubSettings.InputsPayloadLength([new("a", "b\"c"), new("é", "\n")]));
