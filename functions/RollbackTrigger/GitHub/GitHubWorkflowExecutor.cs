@@ -10,8 +10,8 @@ namespace Automation.RollbackTrigger.GitHub;
 /// <summary>
 /// github_workflow: dispatches a workflow (workflow_dispatch) with the rule's rendered inputs. Rendered values come from
 /// log records, so they are checked again here: the repository against the allow-list, the workflow and ref against
-/// what GitHub accepts, the inputs against GitHub's limits. Then one unit of the repository's budget, the ref (the
-/// default branch when the rule names none), the last good commit when rollback_to asks for it, and the dispatch,
+/// what GitHub accepts, the inputs against GitHub's limits. Then the ref (the default branch when the rule names
+/// none), the last good commit when rollback_to asks for it, one unit of the repository's budget, and the dispatch,
 /// asking for the run's id and URL.
 /// </summary>
 internal sealed partial class GitHubWorkflowExecutor : IActionExecutor
@@ -76,19 +76,6 @@ internal sealed partial class GitHubWorkflowExecutor : IActionExecutor
             return ActionResult.Failed("rollback_to needs github.deploy_workflow", facts);
         }
 
-        var budget = await _ledger.TakeBudgetAsync(
-            "github|" + repository.ToLowerInvariant(), _settings.BudgetCount, _settings.Budget, request.Context.AwsRequestId, cancellationToken).ConfigureAwait(false);
-        if (!budget.Taken)
-        {
-            facts["budgetInUse"] = budget.InUse.ToString(CultureInfo.InvariantCulture);
-            if (budget.FreesAt is { } freesAt)
-            {
-                facts["budgetFreesAt"] = freesAt.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
-            }
-            return ActionResult.Suppressed(
-                $"the budget of {_settings.BudgetCount} dispatches per {Durations(_settings.Budget)} for {repository} is used up", facts);
-        }
-
         var deadline = request.Context.Deadline;
         var owner = repository[..repository.IndexOf('/', StringComparison.Ordinal)];
         var name = repository[(owner.Length + 1)..];
@@ -140,6 +127,20 @@ internal sealed partial class GitHubWorkflowExecutor : IActionExecutor
         if (size > GitHubSettings.MaxInputsPayload)
         {
             return ActionResult.Failed($"the inputs are {size} characters as JSON; GitHub takes at most {GitHubSettings.MaxInputsPayload}", facts);
+        }
+
+        // Taken last, just before the call it guards: a lookup that fails costs no unit of the budget.
+        var budget = await _ledger.TakeBudgetAsync(
+            "github|" + repository.ToLowerInvariant(), _settings.BudgetCount, _settings.Budget, request.Context.AwsRequestId, cancellationToken).ConfigureAwait(false);
+        if (!budget.Taken)
+        {
+            facts["budgetInUse"] = budget.InUse.ToString(CultureInfo.InvariantCulture);
+            if (budget.FreesAt is { } freesAt)
+            {
+                facts["budgetFreesAt"] = freesAt.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
+            }
+            return ActionResult.Suppressed(
+                $"the budget of {_settings.BudgetCount} dispatches per {Durations(_settings.Budget)} for {repository} is used up", facts);
         }
 
         var dispatch = await _calls.RunAsync("dispatch", ct => _api.DispatchAsync(owner, name, workflow, reference, inputs, ct), deadline, cancellationToken)

@@ -228,6 +228,22 @@ public sealed class DispatchTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Inputs_that_render_larger_than_GitHub_takes_fail_without_dispatching_or_taking_the_budget()
+    {
+        // The literal text alone passes the load-time check; with the rendered values and sample lines it is too big.
+        var big = new string('x', 65_400);
+        var rules = _h.RulesText().Replace("          reason:", $"          padding: {big}\n          reason:", StringComparison.Ordinal);
+
+        await _h.HandleAsync(rules, "req-1");
+
+        Assert.Empty(_h.GitHub.Dispatches);
+        var audit = Assert.Single(_h.Audits("action"));
+        Assert.Equal("failed", audit.GetProperty("outcome").GetString());
+        Assert.Contains("characters as JSON; GitHub takes at most 65535", audit.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.False(audit.GetProperty("facts").TryGetProperty("budgetInUse", out _));
+    }
+
+    [Fact]
     public async Task No_successful_deploy_to_roll_back_to_fails_without_dispatching()
     {
         var rules = _h.RulesText().Replace("deploy_workflow: deploy.yml", "deploy_workflow: build.yml", StringComparison.Ordinal);
