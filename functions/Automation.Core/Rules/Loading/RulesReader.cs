@@ -68,6 +68,7 @@ internal sealed partial class RulesReader(ProblemCollector problems)
         var kubernetes = map.Find(RulesKeys.Kubernetes) is { } k ? ReadKubernetes(k.Value) : null;
         var github = map.Find(RulesKeys.GitHub) is { } g ? ReadGitHub(g.Value) : null;
         var forwarding = map.Find(RulesKeys.Forwarding) is { } f ? ReadForwarding(f.Value) : null;
+        CheckGitHubActions(map, github);
 
         return _problems.Count == 0 ? new RuleSet(_problems.Source, rules, kubernetes, github, forwarding) : null;
     }

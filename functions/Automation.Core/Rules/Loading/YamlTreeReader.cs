@@ -18,9 +18,9 @@ internal static class YamlTreeReader
     /// <summary>The first document's root node; null when the text holds no document or does not parse.</summary>
     public static YamlNode? Read(string text, ProblemCollector problems)
     {
+        var parser = new Parser(new StringReader(text));
         try
         {
-            var parser = new Parser(new StringReader(text));
             parser.Consume<StreamStart>();
             YamlNode? root = null;
             var documents = 0;
@@ -46,6 +46,13 @@ internal static class YamlTreeReader
         }
         catch (NestedTooDeep)
         {
+            return null;
+        }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner throws this on some malformed plain scalars instead of a YamlException.
+            var at = parser.Current is { } current ? TextPosition.From(current.End) : new TextPosition(1, 1, 0);
+            problems.Add(at, "YAML syntax: the text after this point cannot be read as YAML");
             return null;
         }
     }
