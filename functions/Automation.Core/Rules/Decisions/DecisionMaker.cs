@@ -238,8 +238,9 @@ public sealed class DecisionMaker
     }
 
     /// <summary>
-    /// The action's parameters with record fields filled in and facts left as written: what the action acts on,
-    /// stable across batches however the counts change. Sorted by name, so it does not depend on file order.
+    /// The action's parameters with record fields filled in and facts, message and level left as written: what the
+    /// action acts on, stable across batches however the counts and lines change. Sorted by name, so it does not
+    /// depend on file order.
     /// </summary>
     private static string TargetText(RuleAction action, LogRecord record)
     {
@@ -253,6 +254,7 @@ public sealed class DecisionMaker
                 {
                     LiteralPart literal => literal.Text,
                     VariablePart { Variable.Fact: { } fact } => "{{" + fact + "}}",
+                    VariablePart { Variable.IsLineText: true } variable => "{{" + variable.Variable.Text + "}}",
                     VariablePart variable => RecordValues.TryGet(record, variable.Variable.RecordField, out var value) ? value : "",
                     _ => "",
                 });

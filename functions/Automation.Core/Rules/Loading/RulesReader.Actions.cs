@@ -154,7 +154,7 @@ internal sealed partial class RulesReader
         var ok = true;
         foreach (var part in template.Parts.OfType<VariablePart>())
         {
-            if (part.Variable.RecordField is not { } field || IsLastRecordField(field) || groupBy.Any(p => SamePath(p, field)))
+            if (part.Variable.RecordField is not { } field || part.Variable.IsLineText || groupBy.Any(p => SamePath(p, field)))
             {
                 continue;
             }
@@ -167,9 +167,6 @@ internal sealed partial class RulesReader
     }
 
     /// <summary>message and level are taken from the last matching record, which is what an operator expects of them.</summary>
-    private static bool IsLastRecordField(FieldPath field) =>
-        field.Segments is [{ Name: "message" or "level" }];
-
     [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_-]*$")]
     private static partial Regex InputNamePattern();
 

@@ -204,10 +204,6 @@ internal sealed partial class RulesReader
             }
 
             var inputs = action.Find("inputs")?.Value as YamlMapping;
-            if (github is not null)
-            {
-                CheckStableTarget(action, inputs);
-            }
             var literal = new List<KeyValuePair<string, string>>();
             foreach (var entry in inputs?.Entries ?? [])
             {
@@ -240,35 +236,6 @@ internal sealed partial class RulesReader
             if (size > GitHubSettings.MaxInputsPayload)
             {
                 _problems.At(where, $"the inputs' text alone is {size} characters as JSON; GitHub takes at most {GitHubSettings.MaxInputsPayload}");
-            }
-        }
-    }
-
-    /// <summary>
-    /// The cooldown is per rendered action, with record fields filled in: a value that names the line's own message or
-    /// level differs from line to line, so the next batch of the same incident would count as a new target and
-    /// dispatch again. Lines go to the workflow through github.samples instead, which is not part of the target.
-    /// </summary>
-    private void CheckStableTarget(YamlMapping action, YamlMapping? inputs)
-    {
-        var values = action.Entries.Where(e => e.Value is YamlScalar && e.Key.Value != ActionCatalog.TypeKey).Select(e => (Name: e.Key.Value, Value: (YamlScalar)e.Value))
-            .Concat((inputs?.Entries ?? []).Where(e => e.Value is YamlScalar).Select(e => (Name: $"inputs.{e.Key.Value}", Value: (YamlScalar)e.Value)));
-        foreach (var (name, value) in values)
-        {
-            Template template;
-            try
-            {
-                template = Template.Parse(value.Text);
-            }
-            catch (TemplateException)
-            {
-                continue; // reported where the action is read
-            }
-            foreach (var part in template.Parts.OfType<VariablePart>().Where(p => p.Variable.RecordField is { } field && IsLastRecordField(field)))
-            {
-                _problems.AtOffset(value, part.Offset,
-                    $"{name}: '{{{{ {part.Variable.Text} }}}}' differs from line to line, and a dispatch's cooldown is per rendered value: " +
-                    "each new line would dispatch again; send lines with github.samples instead");
             }
         }
     }

@@ -15,6 +15,12 @@ public sealed record TemplateVariable(string Text, string? Fact, FieldPath? Reco
         "rule.id", "rule.description", "count", "window", "first_seen", "last_seen",
     };
 
+    /// <summary>
+    /// The record's message or level: text of the one line that fired, different from line to line. Like a fact, it
+    /// describes the match rather than what the action acts on, so it is not part of an action's target.
+    /// </summary>
+    public bool IsLineText => RecordField is { Segments: [{ Name: "message" or "level" }] };
+
     /// <summary>Roots reserved for facts: a record field cannot be named through them.</summary>
     public static IReadOnlySet<string> FactRoots { get; } = new HashSet<string>(StringComparer.Ordinal)
     {

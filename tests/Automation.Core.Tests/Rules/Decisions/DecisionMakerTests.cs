@@ -166,6 +166,23 @@ public sealed class DecisionMakerTests
     }
 
     [Fact]
+    public async Task The_lines_message_and_level_in_a_parameter_do_not_make_a_new_target()
+    {
+        var rules = Set(Rule("oom", cooldown: TimeSpan.FromMinutes(15),
+            actions: Action("github_workflow", ("repo", "acme/{{ kubernetes.labels.app }}"), ("inputs.why", "{{ level }}: {{ message }}"))));
+        var maker = Maker(rules);
+
+        var first = Assert.Single(await Decide(maker, rules, At("api-1", TimeSpan.Zero)));
+        _time.Advance(TimeSpan.FromMinutes(1));
+        var other = Record("api-2", _time.GetUtcNow(), offset: 99, log: "java.lang.OutOfMemoryError: Metaspace");
+        var second = Assert.Single(await Decide(maker, rules, other));
+
+        Assert.Equal(DecisionOutcome.Fired, first.Outcome);
+        Assert.NotEqual(first.Action!.Parameters["inputs.why"], second.Action!.Parameters["inputs.why"]);
+        Assert.Equal(DecisionOutcome.InCooldown, second.Outcome);
+    }
+
+    [Fact]
     public async Task Dry_run_decides_and_claims_the_cooldown_like_production_but_says_it_did_not_act()
     {
         var rules = Set(Rule("oom", cooldown: TimeSpan.FromMinutes(15), actions: Action("restart_pod")));

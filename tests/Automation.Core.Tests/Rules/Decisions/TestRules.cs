@@ -24,12 +24,12 @@ internal static class TestRules
 
     public static RuleSet Set(params Rule[] rules) => new("test.yaml", rules);
 
-    public static LogRecord Record(string pod, DateTimeOffset time, string app = "payments-api", string ns = "payments", long offset = 0)
+    public static LogRecord Record(string pod, DateTimeOffset time, string app = "payments-api", string ns = "payments", long offset = 0, string log = "java.lang.OutOfMemoryError: Java heap space")
     {
         var value = new JsonObject
         {
             ["@timestamp"] = time.ToUnixTimeMilliseconds() / 1000.0,
-            ["log"] = "java.lang.OutOfMemoryError: Java heap space",
+            ["log"] = log,
             ["stream"] = "stderr",
             ["kubernetes"] = new JsonObject
             {

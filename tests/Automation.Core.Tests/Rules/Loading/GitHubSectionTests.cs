@@ -1,3 +1,4 @@
+using Automation.Core.Rules.Loading;
 using Automation.Core.Rules.Settings;
 using static Automation.Core.Tests.Rules.Loading.RulesText;
 
@@ -123,10 +124,11 @@ public sealed class GitHubSectionTests
     }
 
     [Fact]
-    public void An_input_that_names_the_lines_own_message_is_reported_because_it_would_escape_the_cooldown()
+    public void An_input_may_name_the_lines_own_message_since_it_is_not_part_of_the_cooldown_target()
     {
-        SingleProblem(Rule(["repo: acme/shop", "workflow: rollback.yml", "inputs:", "  why: 'saw: {{ message }}'"], "repositories: [acme/shop]"), 10, 22,
-            "inputs.why: '{{ message }}' differs from line to line", "github.samples");
+        var rules = RulesLoader.Parse(Rule(["repo: acme/shop", "workflow: rollback.yml", "inputs:", "  why: 'saw: {{ message }}'"], "repositories: [acme/shop]"), "rules.yaml");
+
+        Assert.Equal("saw: {{ message }}", rules.Rules[0].Actions[0].Parameters["inputs.why"].Text);
     }
 
     [Fact]
