@@ -39,7 +39,13 @@ public static class SigV4Signer
         {
             headers["X-Amz-Security-Token"] = credentials.Token;
         }
+        // AWSSDK.Core's InitializeHeaders drops x-amz-content-sha256 (its S3 signer adds it back itself): keep the caller's.
+        var contentSha = headers.FirstOrDefault(h => h.Key.Equals(ContentSha256Header, StringComparison.OrdinalIgnoreCase));
         var signedAt = AWS4Signer.InitializeHeaders(headers, endpoint, signedAtUtc);
+        if (contentSha.Key is not null)
+        {
+            headers[contentSha.Key] = contentSha.Value;
+        }
 
         var sorted = headers
             .Where(h => !string.Equals(h.Key, "Authorization", StringComparison.OrdinalIgnoreCase))
