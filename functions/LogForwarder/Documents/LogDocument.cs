@@ -14,7 +14,7 @@ namespace Automation.LogForwarder.Documents;
 /// </summary>
 internal static class LogDocument
 {
-    /// <summary>Objects nested deeper than this under <c>fields</c> are kept as JSON text.</summary>
+    /// <summary>Levels of names under <c>fields</c> (fields.a.b.c); an object or array at the last level is kept as its JSON text.</summary>
     public const int MaxFieldDepth = 3;
 
     /// <summary>At most this many values per document under <c>fields</c>; the rest are left out and <c>fields_truncated</c> says so.</summary>

@@ -91,6 +91,7 @@ public sealed class AuthAndDeliveryTests(MotoServer moto) : IClassFixture<MotoSe
 
         Assert.True(TimeProvider.System.GetElapsedTime(started) < TimeSpan.FromSeconds(1.5), "answered after the deadline");
         Assert.Equal(records.Select(r => r.Coordinates.ToString()).Order(), failures.Select(f => f.ToString()).Order());
+        Assert.True(await server.WaitForHungRequestAsync(TimeSpan.FromSeconds(10)), "the client never gave up the hung request");
         Assert.Equal(1, server.HungRequests);
 
         // Delivered again, they are stored once.

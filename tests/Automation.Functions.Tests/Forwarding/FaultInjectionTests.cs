@@ -47,6 +47,7 @@ public sealed class FaultInjectionTests
         var (invocations, handedBack) = await DeliverAllAsync(forwarder, records, perPartition: 50, deadline: TimeSpan.FromSeconds(3));
 
         Assert.Empty(server.Violations);
+        Assert.True(await server.WaitForHungRequestAsync(TimeSpan.FromSeconds(10)), "the client never gave up the hung request");
         Assert.Equal(1, server.HungRequests);
         Assert.True(handedBack > 0, "the hung request should have handed records back");
         Assert.True(invocations > records.Count / 100, $"only {invocations} invocations: nothing was delivered again");

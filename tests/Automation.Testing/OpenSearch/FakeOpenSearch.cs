@@ -38,6 +38,7 @@ public sealed class FakeOpenSearch : IAsyncDisposable
     private readonly Lock _gate = new();
     private readonly JsonObject _rejectedItemError;
     private readonly JsonObject _missingItemError;
+    private readonly SemaphoreSlim _hungSignal = new(0);
     private int _hung;
 
     private FakeOpenSearch(WebApplication app)
@@ -66,6 +67,9 @@ public sealed class FakeOpenSearch : IAsyncDisposable
 
     /// <summary>Requests the fake did not answer (see <see cref="OpenSearchFault.Hang"/>) and the client gave up on.</summary>
     public int HungRequests => Volatile.Read(ref _hung);
+
+    /// <summary>Waits until a hung request was given up by its client (the server sees that a moment after the client does).</summary>
+    public Task<bool> WaitForHungRequestAsync(TimeSpan timeout) => _hungSignal.WaitAsync(timeout);
 
     public static async Task<FakeOpenSearch> StartAsync()
     {
@@ -154,6 +158,7 @@ public sealed class FakeOpenSearch : IAsyncDisposable
             {
                 Interlocked.Increment(ref _hung);
                 _requests.Enqueue(new BulkRequestRecord(items.Count, body.Length, ndjson.Length, gzip, 0, items.Count));
+                _hungSignal.Release();
             }
             return;
         }
@@ -503,5 +508,6 @@ public sealed class FakeOpenSearch : IAsyncDisposable
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
+        _hungSignal.Dispose();
     }
 }
