@@ -41,18 +41,7 @@ internal sealed class ForwardSink : IBatchSink
     public async Task<SinkOutcome> ProcessAsync(ParsedBatch batch, LambdaContext context, CancellationToken cancellationToken)
     {
         var started = _services.Time.GetTimestamp();
-        using var items = new BulkItems(Math.Max(64 * 1024, (int)Math.Min(int.MaxValue / 2, batch.Kafka.ValueBytes * 3 / 2)));
-        var documents = AddDocuments(batch, items);
-        var aggregates = 0;
-        if (_settings.Aggregates)
-        {
-            foreach (var bucket in AggregateWriter.Collect(batch.Rules.Decisions, batch.Logs, _settings.Samples))
-            {
-                items.Add(BulkItemKind.Aggregate, "update", _settings.AggregatesIndex.Resolve(bucket.Minute), AggregateWriter.Id(bucket),
-                    bucket.Records, raw: null, writer => AggregateWriter.WriteUpdate(writer, bucket, _settings.Samples));
-                aggregates++;
-            }
-        }
+        using var items = Build(batch, out var documents, out var aggregates);
 
         if (_sender is null)
         {
@@ -92,6 +81,24 @@ internal sealed class ForwardSink : IBatchSink
             json.WriteNumber("durationMs", Math.Round(_services.Time.GetElapsedTime(started).TotalMilliseconds, 3));
         });
         return unsent.Count == 0 ? SinkOutcome.Completed : new SinkOutcome([.. unsent]);
+    }
+
+    /// <summary>The batch's items: its documents, then its aggregate updates. The caller disposes them.</summary>
+    internal BulkItems Build(ParsedBatch batch, out int documents, out int aggregates)
+    {
+        var items = new BulkItems(Math.Max(64 * 1024, (int)Math.Min(int.MaxValue / 2, batch.Kafka.ValueBytes * 3 / 2)));
+        documents = AddDocuments(batch, items);
+        aggregates = 0;
+        if (_settings.Aggregates)
+        {
+            foreach (var bucket in AggregateWriter.Collect(batch.Rules.Decisions, batch.Logs, _settings.Samples))
+            {
+                items.Add(BulkItemKind.Aggregate, "update", _settings.AggregatesIndex.Resolve(bucket.Minute), AggregateWriter.Id(bucket),
+                    bucket.Records, raw: null, writer => AggregateWriter.WriteUpdate(writer, bucket, _settings.Samples));
+                aggregates++;
+            }
+        }
+        return items;
     }
 
     /// <summary>One document per forwarded log record and target index; returns how many.</summary>

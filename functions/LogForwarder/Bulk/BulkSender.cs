@@ -46,7 +46,7 @@ internal sealed class BulkSender
             rounds++;
             var next = new List<BulkItem>();
             var transient = false;
-            foreach (var request in Cut(pending))
+            foreach (var request in Cut(pending, _options.MaxRequestBytes))
             {
                 var left = stop - _time.GetUtcNow();
                 if (left <= TimeSpan.Zero)
@@ -117,13 +117,13 @@ internal sealed class BulkSender
     }
 
     /// <summary>Consecutive items whose bodies together stay within the size limit; a larger item alone.</summary>
-    internal IEnumerable<List<BulkItem>> Cut(IReadOnlyList<BulkItem> items)
+    internal static IEnumerable<List<BulkItem>> Cut(IReadOnlyList<BulkItem> items, long maxRequestBytes)
     {
         var request = new List<BulkItem>();
         long size = 0;
         foreach (var item in items)
         {
-            if (request.Count > 0 && size + item.Length > _options.MaxRequestBytes)
+            if (request.Count > 0 && size + item.Length > maxRequestBytes)
             {
                 yield return request;
                 request = [];
@@ -138,7 +138,8 @@ internal sealed class BulkSender
         }
     }
 
-    private static PooledBuffer Body(BulkItems items, List<BulkItem> request)
+    /// <summary>A request's NDJSON body: its items' slices, copied into one pooled buffer.</summary>
+    internal static PooledBuffer Body(BulkItems items, List<BulkItem> request)
     {
         var body = new PooledBuffer((int)Math.Min(int.MaxValue, request.Sum(i => (long)i.Length)));
         foreach (var item in request)
