@@ -139,7 +139,16 @@ internal sealed class ForwardSink : IBatchSink
                 var (operation, index) = target is null
                     ? dataStream is not null ? ("create", dataStream) : ("index", _settings.Index!.Resolve(log.Timestamp))
                     : ("index", ResolveNamed(target, log.Timestamp, patterns));
-                items.Add(BulkItemKind.Document, operation, index, id, [log.Source], raw, writer => LogDocument.Write(writer, log, record, rules));
+                try
+                {
+                    items.Add(BulkItemKind.Document, operation, index, id, [log.Source], raw, writer => LogDocument.Write(writer, log, record, rules));
+                }
+                catch (Exception e) when (e is ArgumentException or InvalidOperationException or JsonException)
+                {
+                    // A record the writer cannot copy (not expected: values are validated when parsed) still gets its
+                    // document, with what is known for certain; it never fails the batch.
+                    items.Add(BulkItemKind.Document, operation, index, id, [log.Source], raw, writer => LogDocument.WriteMinimal(writer, log, rules, e.GetType().Name));
+                }
                 count++;
             }
         }

@@ -39,24 +39,34 @@ internal sealed class BulkItems : IDisposable
         Func<string>? raw, Action<Utf8JsonWriter> writeSource)
     {
         var start = _buffer.Length;
-        _writer.Reset(_buffer);
-        _writer.WriteStartObject();
-        _writer.WriteStartObject(operation);
-        _writer.WriteString("_index", index);
-        _writer.WriteString("_id", id);
-        if (operation == "update")
+        try
         {
-            _writer.WriteNumber("retry_on_conflict", RetryOnConflict);
-        }
-        _writer.WriteEndObject();
-        _writer.WriteEndObject();
-        _writer.Flush();
-        _buffer.WriteByte((byte)'\n');
+            _writer.Reset(_buffer);
+            _writer.WriteStartObject();
+            _writer.WriteStartObject(operation);
+            _writer.WriteString("_index", index);
+            _writer.WriteString("_id", id);
+            if (operation == "update")
+            {
+                _writer.WriteNumber("retry_on_conflict", RetryOnConflict);
+            }
+            _writer.WriteEndObject();
+            _writer.WriteEndObject();
+            _writer.Flush();
+            _buffer.WriteByte((byte)'\n');
 
-        _writer.Reset(_buffer);
-        writeSource(_writer);
-        _writer.Flush();
-        _buffer.WriteByte((byte)'\n');
+            _writer.Reset(_buffer);
+            writeSource(_writer);
+            _writer.Flush();
+            _buffer.WriteByte((byte)'\n');
+        }
+        catch
+        {
+            // Whatever the writer had put down is taken back, so the buffer holds only whole items.
+            _writer.Reset(_buffer);
+            _buffer.Truncate(start);
+            throw;
+        }
 
         var item = new BulkItem(kind, operation, index, id, start, _buffer.Length - start, records, raw);
         _items.Add(item);

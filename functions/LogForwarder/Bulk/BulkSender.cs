@@ -40,13 +40,14 @@ internal sealed class BulkSender
         string? problem = null;
         var attempt = 0;
         var stop = deadline - _options.DeadlineMargin;
+        var maxBytes = _options.MaxRequestBytes;
 
         while (pending.Count > 0 && _time.GetUtcNow() < stop && !cancellationToken.IsCancellationRequested)
         {
             rounds++;
             var next = new List<BulkItem>();
             var transient = false;
-            foreach (var request in Cut(pending, _options.MaxRequestBytes))
+            foreach (var request in Cut(pending, maxBytes))
             {
                 var left = stop - _time.GetUtcNow();
                 if (left <= TimeSpan.Zero)
@@ -64,6 +65,11 @@ internal sealed class BulkSender
                 uncompressed += body.Length;
                 sent += answer.BytesSent;
 
+                if (answer.Status == 413 && request.Count > 1)
+                {
+                    // Smaller than http.max_content_length says: the domain takes less than configured, so halve the requests.
+                    maxBytes = Math.Max(1, body.Length / 2);
+                }
                 if (answer.Items is not { } results || results.Count != request.Count)
                 {
                     problem = answer.Problem ?? $"the answer has {answer.Items?.Count} items for {request.Count}";

@@ -69,6 +69,32 @@ internal static class LogDocument
         writer.WriteEndObject();
     }
 
+    /// <summary>The document of a record whose fields could not be copied: time, message, level, place and rules, and why.</summary>
+    public static void WriteMinimal(Utf8JsonWriter writer, LogRecord log, IReadOnlyList<string>? rules, string problem)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("@timestamp", log.Timestamp.UtcDateTime);
+        // Surrogates are what can make text unwritable; this fallback drops them all rather than judge which pair is whole.
+        writer.WriteString("message", new string(log.Message.Select(c => char.IsSurrogate(c) ? '\uFFFD' : c).ToArray()));
+        if (log.Level is { } level)
+        {
+            writer.WriteString("level", level);
+        }
+        writer.WriteString("document_error", problem);
+        writer.WriteStartObject("kafka");
+        writer.WriteString("topic", log.Source.Topic);
+        writer.WriteNumber("partition", log.Source.Partition);
+        writer.WriteNumber("offset", log.Source.Offset);
+        writer.WriteEndObject();
+        writer.WriteStartArray("rules");
+        foreach (var rule in rules ?? [])
+        {
+            writer.WriteStringValue(rule);
+        }
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+    }
+
     private static bool CopyKubernetes(Utf8JsonWriter writer, ReadOnlySpan<byte> value)
     {
         var reader = new Utf8JsonReader(value);
