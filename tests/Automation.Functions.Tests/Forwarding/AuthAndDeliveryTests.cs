@@ -18,7 +18,7 @@ public sealed class AuthAndDeliveryTests(MotoServer moto) : IClassFixture<MotoSe
     {
         await using var server = await FakeOpenSearch.StartAsync();
         server.SigV4 = new SigV4Verifier(ForwarderHarness.AccessKey, ForwarderHarness.SecretKey, ForwarderHarness.Region, "aoss");
-        using var forwarder = await ForwarderHarness.StartAsync(server, Rules, service: "aoss");
+        var forwarder = await ForwarderHarness.StartAsync(server, Rules, service: "aoss");
         var records = LogValues.Records(20, TimeSpan.FromSeconds(1));
 
         Assert.Empty(await forwarder.InvokeAsync(records));
@@ -32,7 +32,7 @@ public sealed class AuthAndDeliveryTests(MotoServer moto) : IClassFixture<MotoSe
     {
         await using var server = await FakeOpenSearch.StartAsync();
         server.SigV4 = new SigV4Verifier(ForwarderHarness.AccessKey, "another-secret", ForwarderHarness.Region, "es");
-        using var forwarder = await ForwarderHarness.StartAsync(server, Rules);
+        var forwarder = await ForwarderHarness.StartAsync(server, Rules);
         var records = LogValues.Records(10, TimeSpan.FromSeconds(1));
 
         var failures = await forwarder.InvokeAsync(records, TimeSpan.FromSeconds(1.5));
@@ -53,7 +53,7 @@ public sealed class AuthAndDeliveryTests(MotoServer moto) : IClassFixture<MotoSe
             $$"""{"username":"forwarder","password":"{{password}}"}""");
         await using var server = await FakeOpenSearch.StartAsync();
         server.Basic = ("forwarder", password);
-        using var forwarder = await ForwarderHarness.StartAsync(server, Rules,
+        var forwarder = await ForwarderHarness.StartAsync(server, Rules,
             extra: new() { [ForwarderOptions.AuthVariable] = "basic", [LogForwarderFunction.OpenSearchSecretVariable] = arn },
             secrets: SecretsClient);
 
@@ -82,7 +82,7 @@ public sealed class AuthAndDeliveryTests(MotoServer moto) : IClassFixture<MotoSe
     public async Task A_server_that_hangs_past_the_deadline_gets_the_records_handed_back_in_time()
     {
         await using var server = await FakeOpenSearch.StartAsync();
-        using var forwarder = await ForwarderHarness.StartAsync(server, Rules);
+        var forwarder = await ForwarderHarness.StartAsync(server, Rules);
         var records = LogValues.Records(8, TimeSpan.FromSeconds(1));
         server.Enqueue(OpenSearchFault.Hung);
 
@@ -103,7 +103,7 @@ public sealed class AuthAndDeliveryTests(MotoServer moto) : IClassFixture<MotoSe
     public async Task Without_partial_batch_responses_unsent_records_fail_the_invocation()
     {
         await using var server = await FakeOpenSearch.StartAsync();
-        using var forwarder = await ForwarderHarness.StartAsync(server, Rules, reportBatchItemFailures: false);
+        var forwarder = await ForwarderHarness.StartAsync(server, Rules, reportBatchItemFailures: false);
         server.Enqueue(OpenSearchFault.Hung);
 
         await Assert.ThrowsAsync<BatchRetryRequiredException>(() => forwarder.InvokeAsync(LogValues.Records(4, TimeSpan.FromSeconds(1)), TimeSpan.FromSeconds(1)));
@@ -113,7 +113,7 @@ public sealed class AuthAndDeliveryTests(MotoServer moto) : IClassFixture<MotoSe
     public async Task A_rejected_item_inside_a_200_is_resent_alone()
     {
         await using var server = await FakeOpenSearch.StartAsync();
-        using var forwarder = await ForwarderHarness.StartAsync(server, "version: 1\nrules: []\nforwarding:\n  aggregates: { enabled: false }\n");
+        var forwarder = await ForwarderHarness.StartAsync(server, "version: 1\nrules: []\nforwarding:\n  aggregates: { enabled: false }\n");
         server.Enqueue(OpenSearchFault.RejectItems(i => i == 2));
 
         Assert.Empty(await forwarder.InvokeAsync(LogValues.Records(5, TimeSpan.FromSeconds(1))));

@@ -35,7 +35,7 @@ public sealed class BulkItemsTests
     public async Task A_request_larger_than_the_server_takes_is_split()
     {
         await using var server = await FakeOpenSearch.StartAsync();
-        using var forwarder = await ForwarderHarness.StartAsync(server, "version: 1\nrules: []\nforwarding:\n  aggregates: { enabled: false }\n");
+        var forwarder = await ForwarderHarness.StartAsync(server, "version: 1\nrules: []\nforwarding:\n  aggregates: { enabled: false }\n");
         server.Enqueue(OpenSearchFault.Status(413));
 
         Assert.Empty(await forwarder.InvokeAsync(LogValues.Records(10, TimeSpan.FromSeconds(1))));
@@ -49,7 +49,7 @@ public sealed class BulkItemsTests
     public async Task The_log_records_of_one_otlp_export_get_numbered_ids()
     {
         await using var server = await FakeOpenSearch.StartAsync();
-        using var forwarder = await ForwarderHarness.StartAsync(server, "version: 1\nrules:\n  - id: oom\n    match: { contains: OutOfMemory }\n");
+        var forwarder = await ForwarderHarness.StartAsync(server, "version: 1\nrules:\n  - id: oom\n    match: { contains: OutOfMemory }\n");
         var export = """
             {"resourceLogs":[{"resource":{"attributes":[{"key":"k8s.pod.name","value":{"stringValue":"api-1"}},{"key":"k8s.namespace.name","value":{"stringValue":"shop"}}]},
              "scopeLogs":[{"logRecords":[

@@ -31,7 +31,7 @@ public sealed class FaultInjectionTests
     {
         await using var server = await FakeOpenSearch.StartAsync();
         server.SigV4 = new SigV4Verifier(ForwarderHarness.AccessKey, ForwarderHarness.SecretKey, ForwarderHarness.Region, "es");
-        using var forwarder = await ForwarderHarness.StartAsync(server, Rules);
+        var forwarder = await ForwarderHarness.StartAsync(server, Rules);
         var records = LogValues.Records(600, TimeSpan.FromSeconds(1), badEvery: 37);
 
         server.Enqueue(

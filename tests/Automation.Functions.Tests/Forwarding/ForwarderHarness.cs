@@ -16,7 +16,7 @@ namespace Automation.Functions.Tests.Forwarding;
 /// with test credentials and a short backoff, plus what the event source mapping does: deliver batches and take
 /// batchItemFailures back.
 /// </summary>
-internal sealed class ForwarderHarness : IDisposable
+internal sealed class ForwarderHarness
 {
     public const string AccessKey = "AKIDEXAMPLE";
     public const string SecretKey = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
@@ -26,7 +26,6 @@ internal sealed class ForwarderHarness : IDisposable
         ForwardingDefaults.BulkMaxBytes, DeadlineMargin: TimeSpan.FromMilliseconds(300), RequestTimeout: TimeSpan.FromSeconds(10),
         BackoffBase: TimeSpan.FromMilliseconds(5), BackoffCap: TimeSpan.FromMilliseconds(40));
 
-    private readonly string _rulesFile = Path.Combine(Path.GetTempPath(), "forward-rules-" + Guid.NewGuid().ToString("N") + ".yaml");
     private int _invocations;
 
     private ForwarderHarness(ILambdaHandler handler, StringWriter log)
@@ -61,10 +60,16 @@ internal sealed class ForwarderHarness : IDisposable
         var log = new StringWriter();
         var definition = LogForwarderFunction.For(name => environment.GetValueOrDefault(name), handler: new SocketsHttpHandler(),
             credentials: new BasicAWSCredentials(AccessKey, SecretKey), sendOptions: options ?? FastRetries);
-        var handler = await FunctionComposition.CreateHandlerAsync(definition, name => environment.GetValueOrDefault(name), TextWriter.Synchronized(log),
-            TimeProvider.System, secrets ?? (() => throw new InvalidOperationException("no secrets in this test")), CancellationToken.None);
-        File.Delete(rulesFile);
-        return new ForwarderHarness(handler, log);
+        try
+        {
+            var handler = await FunctionComposition.CreateHandlerAsync(definition, name => environment.GetValueOrDefault(name), TextWriter.Synchronized(log),
+                TimeProvider.System, secrets ?? (() => throw new InvalidOperationException("no secrets in this test")), CancellationToken.None);
+            return new ForwarderHarness(handler, log);
+        }
+        finally
+        {
+            File.Delete(rulesFile); // read at INIT
+        }
     }
 
     /// <summary>One invocation; returns the batchItemFailures as coordinates.</summary>
@@ -87,6 +92,4 @@ internal sealed class ForwarderHarness : IDisposable
             .Select(l => JsonDocument.Parse(l).RootElement.Clone())
             .Where(l => l.GetProperty("message").GetString() == message)
             .ToList();
-
-    public void Dispose() => File.Delete(_rulesFile);
 }

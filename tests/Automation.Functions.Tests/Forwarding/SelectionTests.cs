@@ -11,7 +11,7 @@ public sealed class SelectionTests
     public async Task Matched_mode_forwards_only_forward_rule_matches_to_their_index_and_drop_rules_win()
     {
         await using var server = await FakeOpenSearch.StartAsync();
-        using var forwarder = await ForwarderHarness.StartAsync(server, """
+        var forwarder = await ForwarderHarness.StartAsync(server, """
             version: 1
             rules:
               - id: errors-forward
@@ -49,7 +49,7 @@ public sealed class SelectionTests
     public async Task A_document_holds_the_record_its_pod_its_fields_with_safe_names_its_place_in_kafka_and_its_rules()
     {
         await using var server = await FakeOpenSearch.StartAsync();
-        using var forwarder = await ForwarderHarness.StartAsync(server, "version: 1\nrules:\n  - id: errors\n    match: { field: level, equals: error }\n");
+        var forwarder = await ForwarderHarness.StartAsync(server, "version: 1\nrules:\n  - id: errors\n    match: { field: level, equals: error }\n");
         var records = LogValues.Records(1, TimeSpan.FromSeconds(1));
 
         Assert.Empty(await forwarder.InvokeAsync(records));
@@ -73,7 +73,7 @@ public sealed class SelectionTests
     public async Task One_huge_record_cannot_explode_the_mapping_deep_objects_become_text_and_values_are_capped()
     {
         await using var server = await FakeOpenSearch.StartAsync();
-        using var forwarder = await ForwarderHarness.StartAsync(server, "version: 1\nrules: []\n");
+        var forwarder = await ForwarderHarness.StartAsync(server, "version: 1\nrules: []\n");
         var wide = string.Join(",", Enumerable.Range(0, 300).Select(i => $"\"f{i}\":{i}"));
         var value = System.Text.Encoding.UTF8.GetBytes("{\"message\":\"big\",\"deep\":{\"a\":{\"b\":{\"c\":{\"d\":1}}}}," + wide + "}");
         var record = new KafkaRecord("app-json", 0, 5, LogValues.Start, "CREATE_TIME", null, value, []);
@@ -92,7 +92,7 @@ public sealed class SelectionTests
     public async Task A_data_stream_gets_create_actions_and_a_redelivered_batch_counts_409_as_stored()
     {
         await using var server = await FakeOpenSearch.StartAsync();
-        using var forwarder = await ForwarderHarness.StartAsync(server, "version: 1\nrules: []\nforwarding:\n  data_stream: logs-k8s\n  aggregates: { enabled: false }\n");
+        var forwarder = await ForwarderHarness.StartAsync(server, "version: 1\nrules: []\nforwarding:\n  data_stream: logs-k8s\n  aggregates: { enabled: false }\n");
         var records = LogValues.Records(6, TimeSpan.FromSeconds(1));
 
         Assert.Empty(await forwarder.InvokeAsync(records));
@@ -108,7 +108,7 @@ public sealed class SelectionTests
     public async Task Requests_are_cut_by_size_and_gzip_can_be_turned_off()
     {
         await using var server = await FakeOpenSearch.StartAsync();
-        using var forwarder = await ForwarderHarness.StartAsync(server, "version: 1\nrules: []\nforwarding:\n  aggregates: { enabled: false }\n  bulk: { max_bytes: 4KiB, gzip: false }\n",
+        var forwarder = await ForwarderHarness.StartAsync(server, "version: 1\nrules: []\nforwarding:\n  aggregates: { enabled: false }\n  bulk: { max_bytes: 4KiB, gzip: false }\n",
             options: ForwarderHarness.FastRetries with { MaxRequestBytes = 4096 });
 
         Assert.Empty(await forwarder.InvokeAsync(LogValues.Records(40, TimeSpan.FromSeconds(1))));
