@@ -9,6 +9,7 @@ using Automation.Core.Rules.Actions;
 using Automation.Core.Rules.Decisions;
 using Automation.Core.Rules.Settings;
 using Automation.Core.State;
+using Automation.Core.Telemetry;
 using Automation.LogForwarder.Aggregates;
 using Automation.LogForwarder.Bulk;
 using Automation.LogForwarder.Documents;
@@ -61,7 +62,7 @@ internal sealed class ForwardSink : IBatchSink
         var unsent = report.Unsent.SelectMany(i => i.Records).ToHashSet();
         await RecordDecisionsAsync(batch, context, unsent, cancellationToken).ConfigureAwait(false);
 
-        var severity = unsent.Count > 0 || report.DeadLettered > 0 ? Automation.Core.Telemetry.LogSeverity.Warn : Automation.Core.Telemetry.LogSeverity.Info;
+        var severity = unsent.Count > 0 || report.DeadLettered > 0 ? LogSeverity.Warn : LogSeverity.Info;
         _services.Log.Write(severity, "forwarded", json =>
         {
             json.WriteString("requestId", context.AwsRequestId);
@@ -108,27 +109,20 @@ internal sealed class ForwardSink : IBatchSink
         var matched = MatchedRules(batch);
         var targets = Targets(batch);
         var dataStream = _settings.DataStream;
-        var kafka = batch.Kafka.Records;
+        var kafka = new Dictionary<KafkaCoordinates, KafkaRecord>(batch.Kafka.Records.Count);
+        foreach (var record in batch.Kafka.Records)
+        {
+            kafka.TryAdd(record.Coordinates, record);
+        }
         var patterns = new Dictionary<string, IndexPattern?>(StringComparer.Ordinal);
-        var k = 0;
         var count = 0;
+        var ordinal = 0;
         for (var i = 0; i < logs.Count; i++)
         {
             var log = logs[i];
-            while (k < kafka.Count && kafka[k].Coordinates != log.Source)
-            {
-                k++;
-            }
-            var record = k < kafka.Count ? kafka[k] : null;
-            if (record is null)
-            {
-                k = 0; // logs follow the event's order; this only guards against a caller that does not
-            }
-            var ordinal = 0;
-            while (i - ordinal - 1 >= 0 && logs[i - ordinal - 1].Source == log.Source)
-            {
-                ordinal++;
-            }
+            var record = kafka.GetValueOrDefault(log.Source);
+            // The log records of one Kafka record are consecutive: number them when there are several.
+            ordinal = i > 0 && logs[i - 1].Source == log.Source ? ordinal + 1 : 0;
             var several = ordinal > 0 || (i + 1 < logs.Count && logs[i + 1].Source == log.Source);
             var id = LogDocument.Id(log.Source, ordinal, several);
             var rules = matched[i];
