@@ -85,6 +85,21 @@ public sealed class ForwardingSettingsTests
     }
 
     [Fact]
+    public void The_example_in_docs_forwarding_md_loads()
+    {
+        var doc = File.ReadAllText(Path.Combine(Fixtures.RepoRoot, "docs", "forwarding.md")).ReplaceLineEndings("\n");
+        var start = doc.IndexOf("```yaml\nforwarding:", StringComparison.Ordinal) + "```yaml\n".Length;
+        var example = doc[start..doc.IndexOf("```", start, StringComparison.Ordinal)];
+
+        var settings = Load("version: 1\nrules:\n  - id: healthz-noise\n    match: { contains: healthz }\n" + example).Forwarding!;
+
+        Assert.Equal(["healthz-noise"], settings.Drop);
+        Assert.Equal(ForwardingSettings.Default with { Drop = settings.Drop }, settings with { Index = ForwardingSettings.Default.Index, DeadLetterIndex = ForwardingSettings.Default.DeadLetterIndex, AggregatesIndex = ForwardingSettings.Default.AggregatesIndex });
+        Assert.Equal(ForwardingSettings.Default.Index!.Text, settings.Index!.Text);
+        Assert.Equal(ForwardingSettings.Default.AggregatesIndex.Text, settings.AggregatesIndex.Text);
+    }
+
+    [Fact]
     public void The_schema_lists_the_same_keys()
     {
         using var schema = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(Fixtures.RepoRoot, "rules.schema.json")));
