@@ -10,6 +10,8 @@ namespace Automation.Benchmarks;
 /// coldstart --aot BOOTSTRAP --jit DLL [--runs N]   AOT vs JIT cold start, in one run
 /// rss --aot BOOTSTRAP --jit DLL   peak RSS of each while handling the 6 MB batch
 /// state-calls                     DynamoDB calls per batch (10,000 records, 50 rules, 20 groups) against moto
+/// forward [--iterations N] [--aot BOOTSTRAP]   LogForwarder bulk bodies from the 6 MB batch, with and without gzip;
+///                                 with --aot, the bootstrap's peak RSS forwarding it to a loopback OpenSearch
 /// rules [--iterations N] [--warmup N] [--python CMD|none]   rules matching: floor, engine, naive, Python (one JSON object;
 ///                                 the harness is Automation.RulesBench, which also publishes with Native AOT)
 /// </summary>
@@ -64,8 +66,11 @@ internal static class Program
             case "state-calls":
                 return await StateCallsMeasurement.RunAsync();
 
+            case "forward":
+                return await ForwardMeasurement.RunAsync(args);
+
             default:
-                Console.Error.WriteLine("usage: decode | coldstart --aot BOOTSTRAP --jit DLL [--runs N] | rss --aot BOOTSTRAP --jit DLL | rules [--iterations N] [--warmup N] [--python CMD|none] | state-calls");
+                Console.Error.WriteLine("usage: decode | coldstart --aot BOOTSTRAP --jit DLL [--runs N] | rss --aot BOOTSTRAP --jit DLL | rules [--iterations N] [--warmup N] [--python CMD|none] | state-calls | forward [--iterations N] [--aot BOOTSTRAP]");
                 return 2;
         }
     }

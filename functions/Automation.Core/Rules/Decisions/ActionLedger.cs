@@ -40,6 +40,10 @@ public sealed class ActionLedger
     public Task<BudgetResult> TakeBudgetAsync(string scope, int limit, TimeSpan within, string requestId, CancellationToken cancellationToken) =>
         _store.TryTakeBudgetAsync("budget|" + scope, limit, within, _time.GetUtcNow(), requestId, cancellationToken);
 
+    /// <summary>The ledger entry of <paramref name="decision"/>'s action as it stands; null when it claimed nothing.</summary>
+    public Task<LedgerEntry?> ReadAsync(Decision decision, CancellationToken cancellationToken) =>
+        decision.LedgerKey is { } key ? _store.ReadAsync(key, cancellationToken) : Task.FromResult<LedgerEntry?>(null);
+
     // Details may quote API answers that quote log text: no control characters, bounded length.
     private static string Clean(string detail)
     {

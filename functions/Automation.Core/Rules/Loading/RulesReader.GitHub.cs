@@ -16,7 +16,6 @@ internal sealed partial class RulesReader
     private const string BudgetKey = "budget";
     private const string ApiUrlKey = "api_url";
     private const string DeployWorkflowKey = "deploy_workflow";
-    private const string SamplesKey = "samples";
     private const string InputKey = "input";
     private const string LinesKey = "lines";
     private const string MaxLengthKey = "max_length";

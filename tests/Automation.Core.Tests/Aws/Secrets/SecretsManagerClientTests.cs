@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using Amazon.Runtime;
+using Automation.Core.Aws;
 using Automation.Core.Aws.Secrets;
 using Automation.Testing;
 using Microsoft.Extensions.Time.Testing;

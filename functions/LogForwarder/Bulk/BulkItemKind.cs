@@ -1,0 +1,14 @@
+namespace Automation.LogForwarder.Bulk;
+
+/// <summary>What a bulk item carries.</summary>
+internal enum BulkItemKind
+{
+    /// <summary>One log record's document.</summary>
+    Document,
+
+    /// <summary>A scripted upsert of one rule/group/minute aggregate.</summary>
+    Aggregate,
+
+    /// <summary>A document or aggregate that OpenSearch rejected for good, with the raw text and the error.</summary>
+    DeadLetter,
+}
