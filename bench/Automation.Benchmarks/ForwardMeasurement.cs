@@ -44,7 +44,7 @@ internal static class ForwardMeasurement
             json.WriteNumber("kafkaRecords", batch.Kafka.Records.Count);
             json.WriteNumber("valueBytes", batch.Kafka.ValueBytes);
             json.WriteNumber("iterations", iterations);
-            var sink = new ForwardSink(Services(), settings, rules.Rules, sender: null);
+            var sink = new ForwardSink(Services(rules), settings, rules.Rules, sender: null);
             // Both ways warmed up first, so neither is measured while the JIT is still promoting the code they share.
             Measure(sink, batch, gzip: false, settings.BulkMaxBytes, iterations);
             Measure(sink, batch, gzip: true, settings.BulkMaxBytes, iterations);
@@ -126,9 +126,9 @@ internal static class ForwardMeasurement
         return new ParsedBatch(kafka, logs, evaluation);
     }
 
-    private static FunctionServices Services() => new(
+    private static FunctionServices Services(RuleSet rules) => new(
         new FunctionSettings(LogForwarderFunction.LogicalId, ReportBatchItemFailures: true, DryRun: false, LogSeverity.Error, "rules.yaml"),
-        new JsonLog(TextWriter.Null, TimeProvider.System), FunctionSecrets.None,
+        rules, new JsonLog(TextWriter.Null, TimeProvider.System), FunctionSecrets.None,
         new ActionLedger(new InMemoryRuleStateStore(), TimeProvider.System), TimeProvider.System);
 
     /// <summary>VmHWM of the bootstrap after it forwarded the batch to a loopback OpenSearch (signed, gzip, aggregates on).</summary>

@@ -27,8 +27,8 @@ internal static class LogForwarderFunction
         Func<string, string?> environment, HttpMessageHandler? handler = null, AWSCredentials? credentials = null, BulkSendOptions? sendOptions = null) =>
         new(LogicalId, [OpenSearchSecretVariable], services =>
         {
-            // The rules were validated by the pipeline a moment ago; the forwarder reads its own section and the rule ids.
-            var rules = RulesLoader.Load(services.Settings.RulesFile);
+            // The forwarder's own section and the rule ids, from the rules INIT loaded.
+            var rules = services.Rules;
             var settings = rules.Forwarding ?? ForwardingSettings.Default;
             var options = ForwarderOptions.FromEnvironment(environment, services.Settings.DryRun, services.Secrets.Has(OpenSearchSecretVariable));
             BulkSender? sender = null;

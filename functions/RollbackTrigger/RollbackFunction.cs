@@ -28,14 +28,13 @@ internal static class RollbackFunction
         => FunctionComposition.CreateHandlerAsync(Definition, environment, logOutput, time, cancellationToken);
 
     /// <summary>
-    /// The action stage. The composition does not hand sinks the rule set, so the rules file (already validated by
-    /// INIT) is read once more for its github: section. When the function acts (not dry-run) and a rule dispatches,
+    /// The action stage, with the github: section of the rules INIT loaded. When the function acts (not dry-run) and a rule dispatches,
     /// INIT insists on an allow-list and a readable secret, so a bad configuration fails now, not at the first dispatch.
     /// </summary>
     /// <exception cref="ConfigurationException">The function would dispatch but has no allow-list or no usable secret.</exception>
     internal static IBatchSink CreateSink(FunctionServices services, GitHubRetryOptions options)
     {
-        var rules = RulesLoader.Load(services.Settings.RulesFile);
+        var rules = services.Rules;
         var dispatches = rules.Rules.Any(r => r.Actions.Any(a => a.Type == ActionCatalog.GitHubWorkflow));
         var settings = rules.GitHub ?? new GitHubSettings([]);
         if (dispatches && !services.Settings.DryRun)

@@ -63,7 +63,7 @@ public static class FunctionComposition
         var secrets = await FunctionSecrets.LoadAsync(function.SecretVariables, environment, createSecretsClient, cancellationToken)
             .ConfigureAwait(false);
 
-        var sink = function.CreateSink(new FunctionServices(settings, log, secrets, new ActionLedger(store, time), time));
+        var sink = function.CreateSink(new FunctionServices(settings, rules, log, secrets, new ActionLedger(store, time), time));
         var handler = new KafkaBatchHandler(settings, sink, new LogRecordParser(), engine, log, time);
         log.Info("function initialised", json =>
         {

@@ -1,10 +1,12 @@
 using Automation.Core.Aws.Secrets;
 using Automation.Core.Configuration;
+using Automation.Core.Rules;
 using Automation.Core.Rules.Decisions;
 using Automation.Core.Telemetry;
 
 namespace Automation.Core.Pipeline;
 
-/// <summary>What INIT has built for a function's action stage: its validated settings, log, secrets (already read
-/// once), the action ledger (outcomes and budgets, on the function's state store) and clock.</summary>
-public sealed record FunctionServices(FunctionSettings Settings, JsonLog Log, FunctionSecrets Secrets, ActionLedger Ledger, TimeProvider Time);
+/// <summary>What INIT has built for a function's action stage: its validated settings and rules (the functions'
+/// sections included), log, secrets (already read once), the action ledger (outcomes and budgets, on the function's
+/// state store) and clock.</summary>
+public sealed record FunctionServices(FunctionSettings Settings, RuleSet Rules, JsonLog Log, FunctionSecrets Secrets, ActionLedger Ledger, TimeProvider Time);

@@ -40,7 +40,7 @@ public sealed class ActionSinkTests
     {
         var settings = new FunctionSettings("PodRestartFunction", ReportBatchItemFailures: true, dryRun, LogSeverity.Info, "rules.yaml");
         var log = new JsonLog(_logOutput, _time);
-        var services = new FunctionServices(settings, log, FunctionSecrets.None, new ActionLedger(_store, _time), _time);
+        var services = new FunctionServices(settings, Rules, log, FunctionSecrets.None, new ActionLedger(_store, _time), _time);
         var sink = new ActionSink(new Dictionary<string, IActionExecutor> { ["restart_pod"] = new Executor(this) }, services);
         return new KafkaBatchHandler(settings, sink, new LogRecordParser(),
             new RuleEngine(Rules, _store, _time, DecisionScope.ForFunction("PodRestartFunction"), dryRun), log, _time);

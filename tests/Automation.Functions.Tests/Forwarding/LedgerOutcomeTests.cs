@@ -84,7 +84,7 @@ public sealed class LedgerOutcomeTests
         var ledger = new ActionLedger(store, time);
         var services = new FunctionServices(
             new FunctionSettings(LogForwarderFunction.LogicalId, ReportBatchItemFailures: true, DryRun: false, LogSeverity.Info, "rules.yaml"),
-            new JsonLog(TextWriter.Null, time), FunctionSecrets.None, ledger, time);
+            rules, new JsonLog(TextWriter.Null, time), FunctionSecrets.None, ledger, time);
         var auth = new SigV4Auth(ForwarderHarness.Region, "es", new BasicAWSCredentials(ForwarderHarness.AccessKey, ForwarderHarness.SecretKey), time);
         var client = new OpenSearchClient(new HttpClient(), server.Endpoint, auth, gzip: true);
         var sender = new BulkSender(client, time, ForwarderHarness.FastRetries, () => 0.5);

@@ -5,6 +5,7 @@ using Automation.Core.Aws.Secrets;
 using Automation.Core.Configuration;
 using Automation.Core.Pipeline;
 using Automation.Core.Rules.Decisions;
+using Automation.Core.Rules.Loading;
 using Automation.Core.State;
 using Automation.Core.Telemetry;
 using Automation.RollbackTrigger;
@@ -112,7 +113,7 @@ public sealed class CredentialsTests
     private static FunctionServices Services(string rulesFile, bool dryRun)
     {
         var settings = new FunctionSettings(RollbackFunction.LogicalId, ReportBatchItemFailures: true, dryRun, LogSeverity.Info, rulesFile);
-        return new FunctionServices(settings, new JsonLog(TextWriter.Null, TimeProvider.System), FunctionSecrets.None,
+        return new FunctionServices(settings, RulesLoader.Load(rulesFile), new JsonLog(TextWriter.Null, TimeProvider.System), FunctionSecrets.None,
             new ActionLedger(new InMemoryRuleStateStore(), TimeProvider.System), TimeProvider.System);
     }
 }

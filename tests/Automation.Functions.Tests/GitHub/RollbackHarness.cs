@@ -106,7 +106,7 @@ internal sealed class RollbackHarness : IAsyncDisposable
         var time = TimeProvider.System;
         var settings = new FunctionSettings(RollbackFunction.LogicalId, ReportBatchItemFailures: true, DryRun: false, LogSeverity.Info, "rules.yaml");
         var log = new JsonLog(_log, time);
-        var services = new FunctionServices(settings, log, FunctionSecrets.None, new ActionLedger(Store, time), time);
+        var services = new FunctionServices(settings, ruleSet, log, FunctionSecrets.None, new ActionLedger(Store, time), time);
         // Built once, as INIT does: what the executor caches (installation tokens) lives across invocations.
         _sink ??= RollbackFunction.CreateSink(services, ruleSet.GitHub!, _ => Task.FromResult(Secret), Options);
         var sink = _sink;
