@@ -1,6 +1,5 @@
 using Amazon.Runtime;
 using Automation.Core.Actions;
-using Automation.Core.Configuration;
 using Automation.Core.Lambda;
 using Automation.Core.Pipeline;
 using Automation.Core.Rules;
@@ -50,15 +49,31 @@ internal static class PodRestartFunction
         var acting = rules.Rules.Where(r => r.Actions.Any(a => a.Type is ActionCatalog.RestartPod or ActionCatalog.RolloutRestart)).Select(r => r.Id).ToList();
         if (rules.Kubernetes is not { } settings)
         {
+            // Nothing may act without clusters and an allow-list: say so now, and fail every such action with it.
+            var reason = $"{rules.Source} has no kubernetes: section (clusters and the namespace allow-list), so no pod or workload is restarted";
             if (acting.Count > 0)
             {
-                throw new ConfigurationException(
-                    $"rules {string.Join(", ", acting)} restart pods or workloads, but {rules.Source} has no kubernetes: section (clusters and the namespace allow-list)");
+                services.Log.Error("kubernetes actions not configured", json =>
+                {
+                    json.WriteString("function", services.Settings.FunctionName);
+                    json.WriteString("reason", reason);
+                    json.WriteString("rules", string.Join(", ", acting));
+                });
             }
-            return new ActionSink(new Dictionary<string, IActionExecutor>(), services);
+            var refuse = new RefusingExecutor(reason);
+            return new ActionSink(new Dictionary<string, IActionExecutor> { [ActionCatalog.RestartPod] = refuse, [ActionCatalog.RolloutRestart] = refuse }, services);
         }
 
         var clusters = new KubernetesClusters(settings, environment, services.Secrets, services.Time, credentials);
+        foreach (var (key, reason) in clusters.Unavailable)
+        {
+            services.Log.Error("kubernetes cluster not usable", json =>
+            {
+                json.WriteString("function", services.Settings.FunctionName);
+                json.WriteString("cluster", key);
+                json.WriteString("reason", reason);
+            });
+        }
         var guard = new KubernetesGuard(settings, clusters, rules.Rules.ToDictionary(r => r.Id, StringComparer.Ordinal), services.Ledger);
         var executors = new Dictionary<string, IActionExecutor>(StringComparer.Ordinal)
         {

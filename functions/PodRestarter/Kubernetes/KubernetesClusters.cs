@@ -15,8 +15,9 @@ namespace Automation.PodRestarter.Kubernetes;
 
 /// <summary>
 /// The clusters of the rules file's <c>kubernetes:</c> section, each reached with TLS verified against its own CA.
-/// EKS clusters are checked at INIT (every <c>${VARIABLE}</c> set, the endpoint https, the CA readable) and get a
-/// client with an <see cref="EksTokenProvider"/>; kubeconfig clusters are built on first use from the function's
+/// EKS clusters are checked at INIT (every <c>${VARIABLE}</c> set, the endpoint https, the CA readable; a cluster that
+/// fails is listed in <see cref="Unavailable"/> and every action on it fails with the reason) and get a client with
+/// an <see cref="EksTokenProvider"/>; kubeconfig clusters are built on first use from the function's
 /// secret (read and cached at INIT), refusing what a Lambda function must not do (skip TLS verification, run a
 /// credential plugin).
 /// </summary>
@@ -36,11 +37,24 @@ internal sealed partial class KubernetesClusters : IDisposable
         credentials ??= cancellationToken => ResolveCredentialsAsync(environment);
         foreach (var (key, cluster) in settings.Clusters)
         {
-            _clusters[key] = cluster.Access == KubernetesSettings.ClusterAccess.Eks
-                ? CreateEks(cluster, environment, time, credentials)
-                : new Lazy<Task<ClusterConnection>>(() => CreateFromKubeconfigAsync(cluster, secrets));
+            try
+            {
+                _clusters[key] = cluster.Access == KubernetesSettings.ClusterAccess.Eks
+                    ? CreateEks(cluster, environment, time, credentials)
+                    : new Lazy<Task<ClusterConnection>>(() => CreateFromKubeconfigAsync(cluster, secrets));
+            }
+            catch (ConfigurationException e)
+            {
+                // One cluster's missing value must not stop the function (its other clusters, the batch's other
+                // records): every action on it fails with this reason, and INIT logs it as an error.
+                Unavailable[key] = e.Message;
+                _clusters[key] = new Lazy<Task<ClusterConnection>>(() => Task.FromException<ClusterConnection>(e));
+            }
         }
     }
+
+    /// <summary>Clusters that cannot be used as configured, with why (an unset variable, an invalid CA...).</summary>
+    public Dictionary<string, string> Unavailable { get; } = new(StringComparer.Ordinal);
 
     public bool Has(string key) => _clusters.ContainsKey(key);
 

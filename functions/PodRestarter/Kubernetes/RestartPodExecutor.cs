@@ -1,5 +1,6 @@
 using System.Globalization;
 using Automation.Core.Actions;
+using Automation.Core.Configuration;
 using k8s;
 using k8s.Models;
 
@@ -10,7 +11,8 @@ namespace Automation.PodRestarter.Kubernetes;
 /// must still be the pod that logged, and have a controller: a pod without one would not come back), the controller
 /// (ReplicaSet, StatefulSet or DaemonSet) and the controller's pods, and deletes only while at least
 /// <c>min_ready_replicas</c> other pods of it are ready. The delete carries the pod's uid as a precondition, so a pod
-/// replaced in between is never deleted. API calls per restart: get pod, get owner, list pods, delete = 4.
+/// replaced in between is never deleted. The budgets are taken before the first call (a refusal after it still uses
+/// its unit: the guard errs towards fewer restarts). API calls per restart: get pod, get owner, list pods, delete = 4.
 /// </summary>
 internal sealed class RestartPodExecutor : IActionExecutor
 {
@@ -47,10 +49,20 @@ internal sealed class RestartPodExecutor : IActionExecutor
             return ActionResult.Suppressed($"dry-run ({dryRun}): would delete pod {target}", facts);
         }
 
+        // Budgets before any call: an open circuit costs the API server nothing, however many records keep coming.
+        if (await _guard.TakeBudgetsAsync(target, request.Context.AwsRequestId, facts, cancellationToken).ConfigureAwait(false) is { } circuitOpen)
+        {
+            return circuitOpen;
+        }
+
         var calls = new KubernetesCalls(_retry, _time, request.Context.Deadline);
         try
         {
             return await RestartAsync(request, target, grace, calls, facts, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ConfigurationException e)
+        {
+            return ActionResult.Failed($"cluster {target.Cluster} is not usable: {e.Message}", facts);
         }
         catch (KubernetesCallException e)
         {
@@ -112,12 +124,6 @@ internal sealed class RestartPodExecutor : IActionExecutor
             facts["apiCalls"] = calls.Attempts.ToString(CultureInfo.InvariantCulture);
             return ActionResult.Suppressed(
                 $"blast radius: {owner.Kind} {owner.Name} has {readyOthers} other ready pod(s), fewer than min_ready_replicas {minimum}; pod {target} is not deleted", facts);
-        }
-
-        if (await _guard.TakeBudgetsAsync(target, request.Context.AwsRequestId, facts, cancellationToken).ConfigureAwait(false) is { } circuitOpen)
-        {
-            facts["apiCalls"] = calls.Attempts.ToString(CultureInfo.InvariantCulture);
-            return circuitOpen;
         }
 
         var options = new V1DeleteOptions { GracePeriodSeconds = grace, Preconditions = new V1Preconditions { Uid = pod.Metadata!.Uid } };

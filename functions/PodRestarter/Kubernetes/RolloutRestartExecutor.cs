@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Automation.Core.Actions;
+using Automation.Core.Configuration;
 using k8s;
 using k8s.Models;
 
@@ -49,12 +50,22 @@ internal sealed class RolloutRestartExecutor : IActionExecutor
             return ActionResult.Suppressed($"dry-run ({dryRun}): would rollout-restart {kind} {target}", facts);
         }
 
+        // Budgets before any call: an open circuit costs the API server nothing.
+        if (await _guard.TakeBudgetsAsync(target, request.Context.AwsRequestId, facts, cancellationToken).ConfigureAwait(false) is { } circuitOpen)
+        {
+            return circuitOpen;
+        }
+
         var calls = new KubernetesCalls(_retry, _time, request.Context.Deadline);
         try
         {
             var result = await RestartAsync(request, kind, target, calls, facts, cancellationToken).ConfigureAwait(false);
             facts["apiCalls"] = calls.Attempts.ToString(CultureInfo.InvariantCulture);
             return result;
+        }
+        catch (ConfigurationException e)
+        {
+            return ActionResult.Failed($"cluster {target.Cluster} is not usable: {e.Message}", facts);
         }
         catch (KubernetesCallException e)
         {
@@ -84,11 +95,6 @@ internal sealed class RolloutRestartExecutor : IActionExecutor
         if (inProgress is { } progress)
         {
             return ActionResult.Suppressed($"{kind} {target} is still rolling out ({progress}): not restarted again", facts);
-        }
-
-        if (await _guard.TakeBudgetsAsync(target, request.Context.AwsRequestId, facts, cancellationToken).ConfigureAwait(false) is { } circuitOpen)
-        {
-            return circuitOpen;
         }
 
         var restartedAt = _time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);

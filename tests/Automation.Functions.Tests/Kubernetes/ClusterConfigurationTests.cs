@@ -16,18 +16,20 @@ public sealed class ClusterConfigurationTests
         new(new Dictionary<string, KubernetesSettings.Cluster> { [cluster.Key] = cluster }, cluster.Key, ["shop"], null, null, 1, false, []);
 
     [Fact]
-    public void An_unset_variable_fails_init_naming_it()
+    public async Task A_cluster_with_an_unset_variable_is_unusable_with_the_variable_named()
     {
         using var ca = new TestCertificateAuthority();
         var environment = new Dictionary<string, string> { ["EKS_CLUSTER_NAME"] = "prod", ["EKS_CLUSTER_CA"] = ca.EksData, ["AWS_REGION"] = "eu-west-1" };
 
-        var e = Assert.Throws<ConfigurationException>(() => new KubernetesClusters(Settings(Eks), environment.GetValueOrDefault, FunctionSecrets.None, TimeProvider.System));
+        using var clusters = new KubernetesClusters(Settings(Eks), environment.GetValueOrDefault, FunctionSecrets.None, TimeProvider.System);
 
-        Assert.Equal("kubernetes cluster main: endpoint is ${EKS_CLUSTER_ENDPOINT}, but EKS_CLUSTER_ENDPOINT is not set", e.Message);
+        const string reason = "kubernetes cluster main: endpoint is ${EKS_CLUSTER_ENDPOINT}, but EKS_CLUSTER_ENDPOINT is not set";
+        Assert.Equal(reason, clusters.Unavailable["main"]);
+        Assert.Equal(reason, (await Assert.ThrowsAsync<ConfigurationException>(() => clusters.GetAsync("main"))).Message);
     }
 
     [Fact]
-    public void A_plain_http_endpoint_fails_init()
+    public void A_plain_http_endpoint_makes_the_cluster_unusable()
     {
         using var ca = new TestCertificateAuthority();
         var environment = new Dictionary<string, string>
@@ -35,9 +37,9 @@ public sealed class ClusterConfigurationTests
             ["EKS_CLUSTER_NAME"] = "prod", ["EKS_CLUSTER_ENDPOINT"] = "http://127.0.0.1:8080", ["EKS_CLUSTER_CA"] = ca.EksData, ["AWS_REGION"] = "eu-west-1",
         };
 
-        var e = Assert.Throws<ConfigurationException>(() => new KubernetesClusters(Settings(Eks), environment.GetValueOrDefault, FunctionSecrets.None, TimeProvider.System));
+        using var clusters = new KubernetesClusters(Settings(Eks), environment.GetValueOrDefault, FunctionSecrets.None, TimeProvider.System);
 
-        Assert.Contains("must be an https:// URL", e.Message, StringComparison.Ordinal);
+        Assert.Contains("must be an https:// URL", clusters.Unavailable["main"], StringComparison.Ordinal);
     }
 
     [Fact]

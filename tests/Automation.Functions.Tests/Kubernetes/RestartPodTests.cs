@@ -76,6 +76,27 @@ public sealed class RestartPodTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Without_namespace_and_pod_each_pod_that_logged_is_its_own_target_with_its_own_cooldown()
+    {
+        const string rule = """
+              - id: crash
+                match: { contains: "panic:" }
+                threshold: { count: 1, within: 1m, group_by: [kubernetes.namespace_name, kubernetes.pod_name] }
+                cooldown: 10m
+                actions:
+                  - type: restart_pod
+            """;
+        Api.AddDeployment(Namespace, "web", "5d8f7c9b4", ["a1", "b2", "c3"], ready: 3);
+        await _harness.InitAsync(rule, Section("namespaces: [shop]"));
+        var lines = new[] { "a1", "b2" }.Select(s => PodLogEvents.Line(Namespace, "web", "5d8f7c9b4", s, "panic: boom", _now));
+
+        await _harness.InvokeAsync(PodLogEvents.Event(lines, _now));
+
+        Assert.Equal(["/api/v1/namespaces/shop/pods/web-5d8f7c9b4-a1", "/api/v1/namespaces/shop/pods/web-5d8f7c9b4-b2"],
+            Api.Requests.Where(r => r.Method == "DELETE").Select(r => r.Path));
+    }
+
+    [Fact]
     public async Task A_namespace_off_the_allow_list_is_refused_before_any_call()
     {
         Api.AddDeployment("billing", "web", "5d8f7c9b4", ["a1", "b2"], ready: 2);
@@ -192,6 +213,7 @@ public sealed class RestartPodTests : IAsyncLifetime
         var (_, log) = await _harness.InvokeAsync(PodLogEvents.Event(lines, _now));
 
         Assert.Equal(2, Api.Requests.Count(r => r.Method == "DELETE"));
+        Assert.Equal(8, Api.Requests.Count); // the open circuit cost no call
         var audits = ActionAudits(log);
         Assert.Equal(["succeeded", "succeeded", "suppressed"], audits.Select(a => a.GetProperty("outcome").GetString()));
         var open = audits[2];

@@ -21,14 +21,15 @@ internal sealed partial class RulesReader
             return null;
         }
         var before = _problems.Count;
-        CheckKeys(map, KubernetesKeys, "in kubernetes:");
+        // A misspelt key is one mistake: its did-you-mean says it all, so the keys it stands for are not also missing.
+        var complain = CheckKeys(map, KubernetesKeys, "in kubernetes:") == 0;
 
         var clusters = new Dictionary<string, KubernetesSettings.Cluster>(StringComparer.Ordinal);
         if (map.Find("clusters") is { } clustersEntry)
         {
             ReadClusters(clustersEntry.Value, clusters);
         }
-        else
+        else if (complain)
         {
             _problems.At(map, "kubernetes: needs clusters: (at least one, e.g. main: { eks: { name: ..., endpoint: ..., certificate_authority: ... } })");
         }
@@ -56,7 +57,7 @@ internal sealed partial class RulesReader
         {
             ReadNamespaces(namespacesEntry.Value, namespaces);
         }
-        else
+        else if (complain)
         {
             _problems.At(map, "kubernetes: needs namespaces: (the allow-list of namespaces the function may act in)");
         }

@@ -18,9 +18,10 @@ internal static class YamlTreeReader
     /// <summary>The first document's root node; null when the text holds no document or does not parse.</summary>
     public static YamlNode? Read(string text, ProblemCollector problems)
     {
+        Parser? parser = null;
         try
         {
-            var parser = new Parser(new StringReader(text));
+            parser = new Parser(new StringReader(text));
             parser.Consume<StreamStart>();
             YamlNode? root = null;
             var documents = 0;
@@ -46,6 +47,13 @@ internal static class YamlTreeReader
         }
         catch (NestedTooDeep)
         {
+            return null;
+        }
+        catch (InvalidOperationException) when (parser is not null)
+        {
+            // YamlDotNet's scanner gives up on some malformed plain scalars with this instead of a YamlException.
+            var at = parser.Current is { } current ? TextPosition.From(current.End) : new TextPosition(1, 1, 0);
+            problems.Add(at, "YAML syntax: the text after this point could not be read (check quotes, brackets and indentation)");
             return null;
         }
     }
