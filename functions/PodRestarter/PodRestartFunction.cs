@@ -49,19 +49,18 @@ internal static class PodRestartFunction
         var acting = rules.Rules.Where(r => r.Actions.Any(a => a.Type is ActionCatalog.RestartPod or ActionCatalog.RolloutRestart)).Select(r => r.Id).ToList();
         if (rules.Kubernetes is not { } settings)
         {
-            // Nothing may act without clusters and an allow-list: say so now, and fail every such action with it.
-            var reason = $"{rules.Source} has no kubernetes: section (clusters and the namespace allow-list), so no pod or workload is restarted";
+            // Nothing may act without clusters and an allow-list: say so loudly at INIT; fired actions are recorded
+            // as skipped, as for a function without an action stage.
             if (acting.Count > 0)
             {
                 services.Log.Error("kubernetes actions not configured", json =>
                 {
                     json.WriteString("function", services.Settings.FunctionName);
-                    json.WriteString("reason", reason);
+                    json.WriteString("reason", $"{rules.Source} has no kubernetes: section (clusters and the namespace allow-list), so no pod or workload is restarted");
                     json.WriteString("rules", string.Join(", ", acting));
                 });
             }
-            var refuse = new RefusingExecutor(reason);
-            return new ActionSink(new Dictionary<string, IActionExecutor> { [ActionCatalog.RestartPod] = refuse, [ActionCatalog.RolloutRestart] = refuse }, services);
+            return new NoActionSink(services.Ledger);
         }
 
         var clusters = new KubernetesClusters(settings, environment, services.Secrets, services.Time, credentials);
