@@ -1,5 +1,6 @@
 using Amazon.Runtime;
 using Automation.Core.Actions;
+using Automation.Core.Configuration;
 using Automation.Core.Lambda;
 using Automation.Core.Pipeline;
 using Automation.Core.Rules;
@@ -61,6 +62,13 @@ internal static class PodRestartFunction
                 });
             }
             return new NoActionSink(services.Ledger);
+        }
+
+        // A misspelt id here would let the rule act live: refuse to start instead.
+        var unknown = settings.DryRunRules.Where(id => rules.Rules.All(r => r.Id != id)).ToList();
+        if (unknown.Count > 0)
+        {
+            throw new ConfigurationException($"{rules.Source}: kubernetes.dry_run_rules names {string.Join(", ", unknown)}, which is not a rule id");
         }
 
         var clusters = new KubernetesClusters(settings, environment, services.Secrets, services.Time, credentials);

@@ -251,6 +251,15 @@ public sealed class RestartPodTests : IAsyncLifetime
         Assert.Contains("would delete pod shop/web-5d8f7c9b4-a1", audit.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_dry_run_rule_id_that_names_no_rule_fails_init()
+    {
+        var e = await Assert.ThrowsAsync<Automation.Core.Configuration.ConfigurationException>(
+            () => _harness.InitAsync(Rule, Section("namespaces: [shop]", "dry_run_rules: [crahs]")));
+
+        Assert.Contains("kubernetes.dry_run_rules names crahs, which is not a rule id", e.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(404)]
     [InlineData(403)]
