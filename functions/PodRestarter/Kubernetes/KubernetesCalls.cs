@@ -6,7 +6,8 @@ namespace Automation.PodRestarter.Kubernetes;
 /// <summary>
 /// Runs one Kubernetes API call with retries within the invocation's deadline: 429, 5xx and connection errors (and 409
 /// where the caller says a retry can succeed) are tried again with exponential backoff; 403, 404 and other answers are
-/// not, and come back as a <see cref="KubernetesCallException"/> whose reason names the status. Counts every attempt,
+/// not, and come back as a <see cref="KubernetesCallException"/> whose reason names the status. A Retry-After in
+/// seconds is waited for when longer than the backoff and still within the deadline. Counts every attempt,
 /// so an audit line can say how many calls an action cost.
 /// </summary>
 internal sealed class KubernetesCalls
@@ -39,6 +40,7 @@ internal sealed class KubernetesCalls
             }
 
             KubernetesCallException failure;
+            TimeSpan? retryAfter = null;
             using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
             {
                 timeout.CancelAfter(left < _options.AttemptTimeout ? left : _options.AttemptTimeout);
@@ -50,6 +52,7 @@ internal sealed class KubernetesCalls
                 catch (HttpOperationException e)
                 {
                     failure = Classify(call, (int)e.Response.StatusCode, retryConflict, e);
+                    retryAfter = RetryAfter(e);
                 }
                 catch (HttpRequestException e)
                 {
@@ -65,7 +68,8 @@ internal sealed class KubernetesCalls
             {
                 throw failure;
             }
-            var delay = _options.DelayAfter(attempt);
+            // The server's Retry-After (429, 503) is honoured when it asks for longer than the backoff.
+            var delay = retryAfter is { } asked && asked > _options.DelayAfter(attempt) ? asked : _options.DelayAfter(attempt);
             if (_time.GetUtcNow() + delay > _deadline - _options.DeadlineMargin)
             {
                 throw new KubernetesCallException(call, failure.Status, retryable: true, failure.Reason + "; no time left to try again before the deadline", failure);
@@ -73,6 +77,14 @@ internal sealed class KubernetesCalls
             await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    private static TimeSpan? RetryAfter(HttpOperationException e) =>
+        e.Response.Headers is { } headers
+        && headers.TryGetValue("Retry-After", out var values)
+        && values.FirstOrDefault() is { } value
+        && int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
+            ? TimeSpan.FromSeconds(Math.Min(seconds, 60))
+            : null;
 
     private static KubernetesCallException Classify(string call, int status, bool retryConflict, Exception inner) => status switch
     {

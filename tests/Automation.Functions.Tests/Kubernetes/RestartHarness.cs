@@ -43,10 +43,10 @@ internal sealed class RestartHarness : IAsyncDisposable
     }
 
     /// <summary>Writes the rules file (the kubernetes: section is added when <paramref name="kubernetes"/> is given) and builds the function.</summary>
-    public async Task InitAsync(string rules, string kubernetes, KubernetesRetryOptions? retry = null, IReadOnlyDictionary<string, string>? extra = null)
+    public async Task InitAsync(string rules, string? kubernetes, KubernetesRetryOptions? retry = null, IReadOnlyDictionary<string, string>? extra = null)
     {
         var path = Path.Combine(_scratch, "rules.yaml");
-        await File.WriteAllTextAsync(path, "version: 1\nrules:\n" + rules + "\nkubernetes:\n" + kubernetes);
+        await File.WriteAllTextAsync(path, "version: 1\nrules:\n" + rules + (kubernetes is null ? "" : "\nkubernetes:\n" + kubernetes));
         var environment = Environment(path);
         foreach (var (key, value) in extra ?? new Dictionary<string, string>())
         {
@@ -74,6 +74,10 @@ internal sealed class RestartHarness : IAsyncDisposable
     public static string Section(params string[] lines) =>
         "  clusters:\n    main:\n      eks: { name: '${EKS_CLUSTER_NAME}', endpoint: '${EKS_CLUSTER_ENDPOINT}', certificate_authority: '${EKS_CLUSTER_CA}' }\n"
         + string.Concat(lines.Select(l => "  " + l + "\n"));
+
+    /// <summary>Every log line written so far (before the first invocation: INIT's).</summary>
+    public List<JsonElement> InitLines() =>
+        _log.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement.Clone()).ToList();
 
     /// <summary>Runs one invocation; returns the response and the log lines it wrote.</summary>
     public async Task<(JsonElement Response, List<JsonElement> Lines)> InvokeAsync(byte[] payload, TimeSpan? timeout = null)

@@ -252,6 +252,38 @@ public sealed class RestartPodTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Without_a_kubernetes_section_init_says_so_and_nothing_is_called()
+    {
+        Api.AddDeployment(Namespace, "web", "5d8f7c9b4", ["a1", "b2"], ready: 2);
+        await _harness.InitAsync(Rule, kubernetes: null);
+
+        var error = Assert.Single(_harness.InitLines(), l => l.GetProperty("message").GetString() == "kubernetes actions not configured");
+        var (_, lines) = await _harness.InvokeAsync(Panic());
+
+        Assert.Equal("error", error.GetProperty("level").GetString());
+        Assert.Equal("crash", error.GetProperty("rules").GetString());
+        Assert.Empty(Api.Requests);
+        Assert.Empty(ActionAudits(lines));
+    }
+
+    [Fact]
+    public async Task A_cluster_with_an_unset_variable_fails_its_actions_with_the_reason()
+    {
+        Api.AddDeployment(Namespace, "web", "5d8f7c9b4", ["a1", "b2"], ready: 2);
+        await _harness.InitAsync(Rule,
+            "  clusters:\n    main:\n      eks: { name: x, endpoint: '${NOT_SET_ENDPOINT}', certificate_authority: '${EKS_CLUSTER_CA}' }\n  namespaces: [shop]\n");
+
+        var unusable = Assert.Single(_harness.InitLines(), l => l.GetProperty("message").GetString() == "kubernetes cluster not usable");
+        var (_, lines) = await _harness.InvokeAsync(Panic());
+
+        Assert.Contains("NOT_SET_ENDPOINT is not set", unusable.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.Empty(Api.Requests);
+        var audit = Assert.Single(ActionAudits(lines));
+        Assert.Equal("failed", audit.GetProperty("outcome").GetString());
+        Assert.Contains("cluster main is not usable", audit.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_dry_run_rule_id_that_names_no_rule_fails_init()
     {
         var e = await Assert.ThrowsAsync<Automation.Core.Configuration.ConfigurationException>(
@@ -293,6 +325,36 @@ public sealed class RestartPodTests : IAsyncLifetime
         var audit = Assert.Single(ActionAudits(lines));
         Assert.Equal("succeeded", audit.GetProperty("outcome").GetString());
         Assert.Equal("6", Fact(audit, "apiCalls"));
+    }
+
+    [Fact]
+    public async Task A_rate_limit_with_retry_after_is_waited_out_when_the_deadline_allows()
+    {
+        Api.AddDeployment(Namespace, "web", "5d8f7c9b4", ["a1", "b2"], ready: 2);
+        Api.Fail(429, "GET", retryAfterSeconds: 1);
+        await _harness.InitAsync(Rule, Section("namespaces: [shop]"));
+
+        var (_, lines) = await _harness.InvokeAsync(Panic());
+
+        Assert.Equal([429, 200], Api.Requests.Take(2).Select(r => r.Status));
+        Assert.True(Api.Requests[1].At - Api.Requests[0].At >= TimeSpan.FromMilliseconds(900), "the Retry-After second was not waited");
+        Assert.Equal("succeeded", Assert.Single(ActionAudits(lines)).GetProperty("outcome").GetString());
+    }
+
+    [Fact]
+    public async Task A_retry_after_past_the_deadline_hands_the_records_back_at_once()
+    {
+        Api.AddDeployment(Namespace, "web", "5d8f7c9b4", ["a1", "b2"], ready: 2);
+        Api.Fail(429, "GET", retryAfterSeconds: 30);
+        await _harness.InitAsync(Rule, Section("namespaces: [shop]"));
+
+        var (response, lines) = await _harness.InvokeAsync(Panic(), timeout: TimeSpan.FromSeconds(5));
+
+        Assert.Single(Api.Requests);
+        Assert.Single(response.GetProperty("batchItemFailures").EnumerateArray());
+        var audit = Assert.Single(ActionAudits(lines));
+        Assert.Equal("retry", audit.GetProperty("outcome").GetString());
+        Assert.Contains("no time left to try again before the deadline", audit.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]

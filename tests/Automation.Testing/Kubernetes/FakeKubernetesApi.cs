@@ -27,7 +27,7 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
 
     private readonly WebApplication _app;
     private readonly ConcurrentDictionary<string, JsonObject> _objects = new(StringComparer.Ordinal);
-    private readonly ConcurrentQueue<(string? Method, int Status)> _faults = new();
+    private readonly ConcurrentQueue<(string? Method, int Status, int? RetryAfter)> _faults = new();
     private readonly ConcurrentQueue<KubernetesRequest> _requests = new();
     private readonly Lock _lock = new();
 
@@ -46,11 +46,11 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
     public IReadOnlyList<KubernetesRequest> Requests => [.. _requests];
 
     /// <summary>Answers the next request (of <paramref name="method"/>, or any when null) with <paramref name="status"/>, once per call.</summary>
-    public void Fail(int status, string? method = null, int times = 1)
+    public void Fail(int status, string? method = null, int times = 1, int? retryAfterSeconds = null)
     {
         for (var i = 0; i < times; i++)
         {
-            _faults.Enqueue((method, status));
+            _faults.Enqueue((method, status, retryAfterSeconds));
         }
     }
 
@@ -167,7 +167,11 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
         var request = context.Request;
         var body = await new StreamReader(request.Body, Encoding.UTF8).ReadToEndAsync();
         var authorization = request.Headers.Authorization.Count > 0 ? request.Headers.Authorization.ToString() : null;
-        var (status, answer) = Answer(request.Method, request.Path.Value ?? "/", request.Query, request.ContentType, authorization, body);
+        var (status, answer, retryAfter) = Answer(request.Method, request.Path.Value ?? "/", request.Query, request.ContentType, authorization, body);
+        if (retryAfter is { } seconds)
+        {
+            context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
         _requests.Enqueue(new KubernetesRequest(request.Method, request.Path.Value ?? "/", request.QueryString.Value?.TrimStart('?') ?? "",
             request.ContentType, authorization, body, status, TimeProvider.System.GetUtcNow()));
         context.Response.StatusCode = status;
@@ -175,16 +179,24 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
         await context.Response.WriteAsync(answer.ToJsonString());
     }
 
-    private (int Status, JsonNode Body) Answer(string method, string path, IQueryCollection query, string? contentType, string? authorization, string body)
+    private (int Status, JsonNode Body, int? RetryAfter) Answer(string method, string path, IQueryCollection query, string? contentType, string? authorization, string body)
     {
         if (authorization is null || !authorization.StartsWith("Bearer ", StringComparison.Ordinal) || !AcceptToken(authorization["Bearer ".Length..]))
         {
-            return Status(401, "Unauthorized", "Unauthorized");
+            var (code, answer) = Status(401, "Unauthorized", "Unauthorized");
+            return (code, answer, null);
         }
         if (NextFault(method) is { } fault)
         {
-            return Status(fault, fault switch { 404 => "NotFound", 409 => "Conflict", 429 => "TooManyRequests", _ => "InternalError" }, $"injected {fault}");
+            var (code, answer) = Status(fault.Status, fault.Status switch { 404 => "NotFound", 409 => "Conflict", 429 => "TooManyRequests", _ => "InternalError" }, $"injected {fault.Status}");
+            return (code, answer, fault.RetryAfter);
         }
+        var (status, result) = Route(method, path, query, contentType, body);
+        return (status, result, null);
+    }
+
+    private (int Status, JsonNode Body) Route(string method, string path, IQueryCollection query, string? contentType, string body)
+    {
 
         var parts = path.Trim('/').Split('/');
         // /api/v1/namespaces/{ns}/pods[/{name}] and /apis/apps/v1/namespaces/{ns}/{resource}/{name}
@@ -304,11 +316,11 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
         return result;
     }
 
-    private int? NextFault(string method)
+    private (int Status, int? RetryAfter)? NextFault(string method)
     {
         if (_faults.TryPeek(out var next) && (next.Method is null || next.Method == method) && _faults.TryDequeue(out var taken))
         {
-            return taken.Status;
+            return (taken.Status, taken.RetryAfter);
         }
         return null;
     }
