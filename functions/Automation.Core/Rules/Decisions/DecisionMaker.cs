@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Automation.Core.Logs;
+using Automation.Core.Rules.Actions;
 using Automation.Core.Rules.Loading;
 using Automation.Core.Rules.Matching;
 using Automation.Core.Rules.Templates;
@@ -245,9 +246,20 @@ public sealed class DecisionMaker
     private static string TargetText(RuleAction action, LogRecord record)
     {
         var text = new StringBuilder(action.Type);
-        foreach (var (name, template) in action.Parameters.OrderBy(p => p.Key, StringComparer.Ordinal))
+        // A parameter left out that the executor takes from the record (restart_pod's namespace and pod) is part of
+        // the target too: without it every pod would share one cooldown.
+        var defaults = ActionCatalog.Find(action.Type)?.Parameters
+            .Where(p => p.DefaultField is not null && !action.Parameters.ContainsKey(p.Name))
+            .Select(p => (p.Name, Template: (Template?)null, p.DefaultField)) ?? [];
+        var parameters = action.Parameters.Select(p => (Name: p.Key, Template: (Template?)p.Value, DefaultField: (FieldPath?)null)).Concat(defaults);
+        foreach (var (name, template, defaultField) in parameters.OrderBy(p => p.Name, StringComparer.Ordinal))
         {
             text.Append(' ').Append(name).Append('=');
+            if (template is null)
+            {
+                text.Append(RecordValues.TryGet(record, defaultField, out var fromRecord) ? fromRecord : "");
+                continue;
+            }
             foreach (var part in template.Parts)
             {
                 text.Append(part switch

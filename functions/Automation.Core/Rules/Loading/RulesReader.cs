@@ -65,7 +65,7 @@ internal sealed partial class RulesReader(ProblemCollector problems)
         }
 
         // The functions' own sections: each is read by its reader beside this one and used by one function.
-        var kubernetes = map.Find(RulesKeys.Kubernetes) is { } k ? ReadKubernetes(k.Value) : null;
+        var kubernetes = map.Find(RulesKeys.Kubernetes) is { } k ? ReadKubernetes(k.Value, rules) : null;
         var github = map.Find(RulesKeys.GitHub) is { } g ? ReadGitHub(g.Value) : null;
         var forwarding = map.Find(RulesKeys.Forwarding) is { } f ? ReadForwarding(f.Value, rules) : null;
         CheckGitHubActions(map, github);

@@ -18,9 +18,10 @@ internal static class YamlTreeReader
     /// <summary>The first document's root node; null when the text holds no document or does not parse.</summary>
     public static YamlNode? Read(string text, ProblemCollector problems)
     {
-        var parser = new Parser(new StringReader(text));
+        Parser? parser = null;
         try
         {
+            parser = new Parser(new StringReader(text));
             parser.Consume<StreamStart>();
             YamlNode? root = null;
             var documents = 0;
@@ -48,11 +49,11 @@ internal static class YamlTreeReader
         {
             return null;
         }
-        catch (InvalidOperationException)
+        catch (InvalidOperationException) when (parser is not null)
         {
-            // YamlDotNet's scanner throws this on some malformed plain scalars instead of a YamlException.
+            // YamlDotNet's scanner gives up on some malformed plain scalars with this instead of a YamlException.
             var at = parser.Current is { } current ? TextPosition.From(current.End) : new TextPosition(1, 1, 0);
-            problems.Add(at, "YAML syntax: the text after this point cannot be read as YAML");
+            problems.Add(at, "YAML syntax: the text after this point could not be read (check quotes, brackets and indentation)");
             return null;
         }
     }

@@ -1,0 +1,127 @@
+using System.Text.RegularExpressions;
+using Automation.Core.Rules.Loading;
+using Automation.Functions.Tests.Template;
+using Automation.PodRestarter;
+using Automation.Testing;
+using YamlDotNet.RepresentationModel;
+using static Automation.Functions.Tests.Template.CloudFormationTemplate;
+
+namespace Automation.Functions.Tests.KubernetesDeploy;
+
+/// <summary>
+/// How PodRestartFunction is given a cluster: the template's EKS parameters reach the variables rules.yaml names, the
+/// optional access entry puts the function's role in the group deploy/kubernetes/rbac.yaml binds, and that RBAC grants
+/// exactly the calls the executors make, in exactly the namespaces rules.yaml allows.
+/// </summary>
+public sealed partial class KubernetesDeployTests
+{
+    private const string KafkaClusterArn = "arn:aws:kafka:eu-west-1:123456789012:cluster/logs/00000000-0000-0000-0000-000000000000-1";
+
+    private static readonly Dictionary<string, string> Eks = new()
+    {
+        ["EksClusterName"] = "shop-prod",
+        ["EksClusterEndpoint"] = "https://0123456789ABCDEF0123456789ABCDEF.gr7.eu-west-1.eks.amazonaws.com",
+        ["EksClusterCertificateAuthority"] = "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0t",
+    };
+
+    private readonly CloudFormationTemplate _template = Load(Path.Combine(Fixtures.RepoRoot, "template.yaml"));
+
+    private TemplateInstance Instance(IReadOnlyDictionary<string, string> parameters) =>
+        new(_template, new Dictionary<string, string>(parameters) { ["KafkaClusterArn"] = KafkaClusterArn });
+
+    [Fact]
+    public void The_cluster_parameters_reach_the_variables_the_rules_file_names()
+    {
+        var environment = Instance(Eks).Environment(PodRestartFunction.LogicalId);
+
+        Assert.Equal("shop-prod", Scalar(environment["EKS_CLUSTER_NAME"]));
+        Assert.Equal(Eks["EksClusterEndpoint"], Scalar(environment["EKS_CLUSTER_ENDPOINT"]));
+        Assert.Equal(Eks["EksClusterCertificateAuthority"], Scalar(environment["EKS_CLUSTER_CA"]));
+
+        // Every ${VARIABLE} of rules.yaml's kubernetes: section is one the template sets.
+        var rules = RulesLoader.Load(Path.Combine(Fixtures.RepoRoot, "rules.yaml")).Kubernetes!;
+        var named = rules.Clusters.Values
+            .SelectMany(c => new[] { c.Name, c.Endpoint, c.CertificateAuthority, c.Region })
+            .Select(v => v is null ? null : Variable().Match(v))
+            .Where(m => m is { Success: true })
+            .Select(m => m!.Groups[1].Value);
+        Assert.All(named, variable => Assert.True(environment.ContainsKey(variable), $"rules.yaml names ${{{variable}}}, which the template does not set"));
+    }
+
+    [Fact]
+    public void Without_a_cluster_no_cluster_variable_is_set_and_no_access_entry_is_made()
+    {
+        var instance = Instance(new Dictionary<string, string> { ["CreateEksAccessEntry"] = "true" });
+
+        Assert.DoesNotContain(instance.Environment(PodRestartFunction.LogicalId).Keys, k => k.StartsWith("EKS_", StringComparison.Ordinal));
+        Assert.False(instance.Condition("CreatesEksAccessEntry"));
+        Assert.Equal("CreatesEksAccessEntry", Scalar(Child(_template.Resource("PodRestartEksAccessEntry"), "Condition")));
+    }
+
+    [Theory]
+    [InlineData("false", false)]
+    [InlineData("true", true)]
+    public void The_access_entry_is_made_only_when_asked(string create, bool made)
+    {
+        var instance = Instance(new Dictionary<string, string>(Eks) { ["CreateEksAccessEntry"] = create });
+
+        Assert.Equal(made, instance.Condition("CreatesEksAccessEntry"));
+        Assert.Equal("false", Scalar(Child((YamlMappingNode)_template.Parameters["CreateEksAccessEntry"], "Default")));
+    }
+
+    [Fact]
+    public void The_access_entry_puts_the_functions_role_in_the_rbac_group_without_any_access_policy()
+    {
+        var properties = _template.Properties("PodRestartEksAccessEntry");
+
+        Assert.Equal("AWS::EKS::AccessEntry", Scalar(Child(_template.Resource("PodRestartEksAccessEntry"), "Type")));
+        Assert.Equal(("GetAtt", "PodRestartFunctionRole.Arn"), Intrinsic(Child(properties, "PrincipalArn")!) is var (name, value) ? (name, Scalar(value)) : default);
+        Assert.Equal("STANDARD", Scalar(Child(properties, "Type")));
+        Assert.Null(Child(properties, "AccessPolicies"));
+        var group = Assert.Single(((YamlSequenceNode)Child(properties, "KubernetesGroups")!).Children);
+        Assert.Equal(("Ref", "EksKubernetesGroup"), Intrinsic(group) is var (n, v) ? (n, Scalar(v)) : default);
+        var defaultGroup = Scalar(Child((YamlMappingNode)_template.Parameters["EksKubernetesGroup"], "Default"));
+        Assert.All(RbacDocuments().Where(d => Kind(d) == "RoleBinding"), binding =>
+            Assert.Equal(defaultGroup, Scalar(Child((YamlMappingNode)((YamlSequenceNode)Child(binding, "subjects")!).Children.Single(), "name"))));
+    }
+
+    [Fact]
+    public void The_rbac_grants_exactly_the_executors_calls_in_exactly_the_allowed_namespaces()
+    {
+        var documents = RbacDocuments();
+        var allowed = RulesLoader.Load(Path.Combine(Fixtures.RepoRoot, "rules.yaml")).Kubernetes!.Namespaces;
+
+        Assert.All(documents, d => Assert.Contains(Kind(d), new[] { "Role", "RoleBinding" }));
+        var roles = documents.Where(d => Kind(d) == "Role").ToList();
+        Assert.Equal(allowed.Order(StringComparer.Ordinal), roles.Select(Namespace).Order(StringComparer.Ordinal));
+        Assert.Equal(allowed.Order(StringComparer.Ordinal), documents.Where(d => Kind(d) == "RoleBinding").Select(Namespace).Order(StringComparer.Ordinal));
+        foreach (var role in roles)
+        {
+            var grants = ((YamlSequenceNode)Child(role, "rules")!).Children.Cast<YamlMappingNode>()
+                .SelectMany(rule => Strings(rule, "apiGroups").SelectMany(g => Strings(rule, "resources").SelectMany(r => Strings(rule, "verbs").Select(v => $"{g}/{r}:{v}"))))
+                .Order(StringComparer.Ordinal);
+            Assert.Equal(
+                ["/pods:delete", "/pods:get", "/pods:list", "apps/daemonsets:get", "apps/daemonsets:patch", "apps/deployments:get", "apps/deployments:patch",
+                 "apps/replicasets:get", "apps/statefulsets:get", "apps/statefulsets:patch"],
+                grants);
+        }
+    }
+
+    private static List<YamlMappingNode> RbacDocuments()
+    {
+        var stream = new YamlStream();
+        using var reader = new StreamReader(Path.Combine(Fixtures.RepoRoot, "deploy", "kubernetes", "rbac.yaml"));
+        stream.Load(reader);
+        return [.. stream.Documents.Select(d => (YamlMappingNode)d.RootNode)];
+    }
+
+    private static string Kind(YamlMappingNode document) => Scalar(Child(document, "kind"))!;
+
+    private static string Namespace(YamlMappingNode document) => Scalar(Child((YamlMappingNode)Child(document, "metadata")!, "namespace"))!;
+
+    private static IEnumerable<string> Strings(YamlMappingNode node, string key) =>
+        ((YamlSequenceNode)Child(node, key)!).Children.Select(c => Scalar(c)!);
+
+    [GeneratedRegex(@"^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$")]
+    private static partial Regex Variable();
+}
