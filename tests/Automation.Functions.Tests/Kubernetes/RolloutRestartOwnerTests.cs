@@ -140,6 +140,23 @@ public sealed class RolloutRestartOwnerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Pods_without_owners_in_their_records_claim_apart_and_the_rollout_in_progress_stops_the_second()
+    {
+        Api.AddDeployment(Namespace, "api", "6c9d7f8b5", ["qx7tz", "m2k8d"], ready: 2);
+        await _harness.InitAsync(Rule, Section("namespaces: [shop]"));
+        var labels = Labels("api", "6c9d7f8b5");
+
+        var (_, lines) = await _harness.InvokeAsync(Event(Line("api-6c9d7f8b5-qx7tz", labels, owner: null), Line("api-6c9d7f8b5-m2k8d", labels, owner: null)));
+
+        // Each pod is its own cooldown target: two actions, one patch; the second sees the first still rolling out.
+        Assert.Single(Api.Requests, r => r.Method == "PATCH");
+        var audits = ActionAudits(lines);
+        Assert.Equal(["succeeded", "suppressed"], audits.Select(a => a.GetProperty("outcome").GetString()).Order(StringComparer.Ordinal));
+        var second = Assert.Single(audits, a => a.GetProperty("outcome").GetString() == "suppressed");
+        Assert.Contains("is still rolling out (the controller has not seen its last change yet)", second.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_pod_gone_from_the_api_is_a_failure_with_the_reason_and_changes_nothing()
     {
         Api.AddDeployment(Namespace, "api", "6c9d7f8b5", ["m2k8d"], ready: 1);
