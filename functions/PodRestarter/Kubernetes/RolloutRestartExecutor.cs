@@ -12,7 +12,9 @@ namespace Automation.PodRestarter.Kubernetes;
 /// <c>spec.template.metadata.annotations["kubectl.kubernetes.io/restartedAt"]</c> on the Deployment, StatefulSet or
 /// DaemonSet (a merge patch changes that one key; every other annotation stays). It first reads the workload and does
 /// not restart one whose rollout is still in progress: restarting a rollout that has not finished only stacks
-/// ReplicaSets. API calls per restart: get, patch = 2.
+/// ReplicaSets. API calls per restart: get, patch = 2. Without <c>workload:</c> the owner of the pod that logged is
+/// resolved first (<see cref="WorkloadResolver"/>): +1 (get the ReplicaSet) for a Deployment, +1 more (get the pod)
+/// when the record names no owner.
 /// </summary>
 internal sealed class RolloutRestartExecutor : IActionExecutor
 {
@@ -32,8 +34,14 @@ internal sealed class RolloutRestartExecutor : IActionExecutor
     public async Task<ActionResult> ExecuteAsync(ActionRequest request, CancellationToken cancellationToken)
     {
         var parameters = request.Decision.Action!.Parameters;
-        var kind = parameters.GetValueOrDefault("kind") ?? "Deployment";
-        var (target, refusal) = _guard.Check(request, kind, parameters.GetValueOrDefault("namespace"), parameters.GetValueOrDefault("workload"));
+        var workload = parameters.GetValueOrDefault("workload");
+        var kind = parameters.GetValueOrDefault("kind");
+        // Without workload: the pod that logged (from the record's metadata, never from its text) is checked like
+        // restart_pod's, and its owner is resolved after the budgets are taken.
+        var metadata = request.Trigger.Kubernetes;
+        var (target, refusal) = workload is null
+            ? _guard.Check(request, "pod", parameters.GetValueOrDefault("namespace"), metadata?.PodName)
+            : _guard.Check(request, kind ?? "Deployment", parameters.GetValueOrDefault("namespace"), workload);
         if (target is null)
         {
             return refusal!;
@@ -42,12 +50,25 @@ internal sealed class RolloutRestartExecutor : IActionExecutor
         {
             ["cluster"] = target.Cluster,
             ["namespace"] = target.Namespace,
-            ["workload"] = $"{kind}/{target.Name}",
         };
+        if (workload is null)
+        {
+            facts["pod"] = target.Name;
+            if (metadata?.NamespaceName != target.Namespace)
+            {
+                return ActionResult.Failed(
+                    $"refused: the pod that logged is in namespace {KubernetesNames.Shown(metadata?.NamespaceName)}, not the rule's '{target.Namespace}': its owner is not looked for elsewhere", facts);
+            }
+        }
+        else
+        {
+            facts["workload"] = $"{kind ?? "Deployment"}/{target.Name}";
+        }
         if (_guard.DryRunReason(request.Decision.RuleId) is { } dryRun)
         {
             facts["dryRun"] = "true";
-            return ActionResult.Suppressed($"dry-run ({dryRun}): would rollout-restart {kind} {target}", facts);
+            var what = workload is null ? $"the workload that owns pod {target}" : $"{kind ?? "Deployment"} {target}";
+            return ActionResult.Suppressed($"dry-run ({dryRun}): would rollout-restart {what}", facts);
         }
 
         // Budgets before any call: an open circuit costs the API server nothing.
@@ -59,7 +80,26 @@ internal sealed class RolloutRestartExecutor : IActionExecutor
         var calls = new KubernetesCalls(_retry, _time, request.Context.Deadline);
         try
         {
-            var result = await RestartAsync(request, kind, target, calls, facts, cancellationToken).ConfigureAwait(false);
+            if (workload is null)
+            {
+                var api = (await _guard.Clusters.GetAsync(target.Cluster).ConfigureAwait(false)).Api;
+                var resolved = await WorkloadResolver.ResolveAsync(api, target, metadata, calls, cancellationToken).ConfigureAwait(false);
+                facts["ownerFrom"] = resolved.Via;
+                if (resolved.Refusal is { } reason)
+                {
+                    facts["apiCalls"] = calls.Attempts.ToString(CultureInfo.InvariantCulture);
+                    return ActionResult.Failed(reason, facts);
+                }
+                facts["workload"] = $"{resolved.Kind}/{resolved.Name}";
+                if (kind is not null && kind != resolved.Kind)
+                {
+                    facts["apiCalls"] = calls.Attempts.ToString(CultureInfo.InvariantCulture);
+                    return ActionResult.Failed($"refused: pod {target} belongs to {resolved.Kind} {resolved.Name}, but the rule's kind is {kind}", facts);
+                }
+                kind = resolved.Kind;
+                target = target with { Name = resolved.Name! };
+            }
+            var result = await RestartAsync(request, kind ?? "Deployment", target, calls, facts, cancellationToken).ConfigureAwait(false);
             facts["apiCalls"] = calls.Attempts.ToString(CultureInfo.InvariantCulture);
             return result;
         }

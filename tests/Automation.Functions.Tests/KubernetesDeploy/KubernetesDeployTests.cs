@@ -81,7 +81,9 @@ public sealed partial class KubernetesDeployTests
         var group = Assert.Single(((YamlSequenceNode)Child(properties, "KubernetesGroups")!).Children);
         Assert.Equal(("Ref", "EksKubernetesGroup"), Intrinsic(group) is var (n, v) ? (n, Scalar(v)) : default);
         var defaultGroup = Scalar(Child((YamlMappingNode)_template.Parameters["EksKubernetesGroup"], "Default"));
-        Assert.All(RbacDocuments().Where(d => Kind(d) == "RoleBinding"), binding =>
+        var bindings = RbacDocuments().Concat(RbacDocuments(ClusterRbacFile)).Where(d => Kind(d) is "RoleBinding" or "ClusterRoleBinding").ToList();
+        Assert.Equal(3, bindings.Count);
+        Assert.All(bindings, binding =>
             Assert.Equal(defaultGroup, Scalar(Child((YamlMappingNode)((YamlSequenceNode)Child(binding, "subjects")!).Children.Single(), "name"))));
     }
 
@@ -97,20 +99,66 @@ public sealed partial class KubernetesDeployTests
         Assert.Equal(allowed.Order(StringComparer.Ordinal), documents.Where(d => Kind(d) == "RoleBinding").Select(Namespace).Order(StringComparer.Ordinal));
         foreach (var role in roles)
         {
-            var grants = ((YamlSequenceNode)Child(role, "rules")!).Children.Cast<YamlMappingNode>()
-                .SelectMany(rule => Strings(rule, "apiGroups").SelectMany(g => Strings(rule, "resources").SelectMany(r => Strings(rule, "verbs").Select(v => $"{g}/{r}:{v}"))))
-                .Order(StringComparer.Ordinal);
-            Assert.Equal(
-                ["/pods:delete", "/pods:get", "/pods:list", "apps/daemonsets:get", "apps/daemonsets:patch", "apps/deployments:get", "apps/deployments:patch",
-                 "apps/replicasets:get", "apps/statefulsets:get", "apps/statefulsets:patch"],
-                grants);
+            Assert.Equal(ExecutorGrants, Grants(role));
         }
     }
 
-    private static List<YamlMappingNode> RbacDocuments()
+    [Fact]
+    public void The_cluster_rbac_for_all_namespaces_grants_the_same_calls_cluster_wide_to_the_same_group()
+    {
+        var documents = RbacDocuments(ClusterRbacFile);
+
+        Assert.Equal(["ClusterRole", "ClusterRoleBinding"], documents.Select(Kind));
+        Assert.All(documents, d => Assert.Null(Child((YamlMappingNode)Child(d, "metadata")!, "namespace")));
+        var role = documents[0];
+        Assert.Equal(ExecutorGrants, Grants(role));
+        // Exactly what each namespaced Role of rbac.yaml grants: the two files differ only in scope.
+        Assert.All(RbacDocuments().Where(d => Kind(d) == "Role"), namespaced => Assert.Equal(Grants(namespaced), Grants(role)));
+
+        var roleRef = (YamlMappingNode)Child(documents[1], "roleRef")!;
+        Assert.Equal("ClusterRole", Scalar(Child(roleRef, "kind")));
+        Assert.Equal("rbac.authorization.k8s.io", Scalar(Child(roleRef, "apiGroup")));
+        Assert.Equal(Scalar(Child((YamlMappingNode)Child(role, "metadata")!, "name")), Scalar(Child(roleRef, "name")));
+        var subject = (YamlMappingNode)((YamlSequenceNode)Child(documents[1], "subjects")!).Children.Single();
+        Assert.Equal("Group", Scalar(Child(subject, "kind")));
+    }
+
+    [Fact]
+    public void A_rules_file_that_allows_every_namespace_still_keeps_the_protected_ones_out()
+    {
+        var path = Path.Combine(Directory.CreateTempSubdirectory("cluster-rbac-").FullName, "rules.yaml");
+        File.WriteAllText(path, "version: 1\nrules: []\nkubernetes:\n  clusters:\n    main:\n      kubeconfig: { context: lab }\n  namespaces: ['*']\n  own_namespace: logging\n");
+        try
+        {
+            var settings = RulesLoader.Load(path).Kubernetes!;
+
+            Assert.True(settings.Allows("payments"));
+            Assert.All(new[] { "kube-system", "kube-public", "kube-node-lease", "logging" }, ns => Assert.False(settings.Allows(ns), ns));
+        }
+        finally
+        {
+            Directory.Delete(Path.GetDirectoryName(path)!, recursive: true);
+        }
+    }
+
+    private const string ClusterRbacFile = "cluster-rbac.yaml";
+
+    /// <summary>Every call restart_pod and rollout_restart make, as apiGroup/resource:verb.</summary>
+    private static readonly string[] ExecutorGrants =
+    [
+        "/pods:delete", "/pods:get", "/pods:list", "apps/daemonsets:get", "apps/daemonsets:patch", "apps/deployments:get", "apps/deployments:patch",
+        "apps/replicasets:get", "apps/statefulsets:get", "apps/statefulsets:patch",
+    ];
+
+    private static List<string> Grants(YamlMappingNode role) =>
+        [.. ((YamlSequenceNode)Child(role, "rules")!).Children.Cast<YamlMappingNode>()
+            .SelectMany(rule => Strings(rule, "apiGroups").SelectMany(g => Strings(rule, "resources").SelectMany(r => Strings(rule, "verbs").Select(v => $"{g}/{r}:{v}"))))
+            .Order(StringComparer.Ordinal)];
+
+    private static List<YamlMappingNode> RbacDocuments(string file = "rbac.yaml")
     {
         var stream = new YamlStream();
-        using var reader = new StreamReader(Path.Combine(Fixtures.RepoRoot, "deploy", "kubernetes", "rbac.yaml"));
+        using var reader = new StreamReader(Path.Combine(Fixtures.RepoRoot, "deploy", "kubernetes", file));
         stream.Load(reader);
         return [.. stream.Documents.Select(d => (YamlMappingNode)d.RootNode)];
     }

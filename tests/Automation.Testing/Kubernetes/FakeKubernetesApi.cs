@@ -129,6 +129,55 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
         }
     }
 
+    /// <summary>A StatefulSet with its pods &lt;name&gt;-0, &lt;name&gt;-1, …, all ready and on the current revision.</summary>
+    public void AddStatefulSet(string ns, string name, int replicas)
+    {
+        var uid = Uid("StatefulSet", ns, name);
+        Put("statefulsets", ns, name, new JsonObject
+        {
+            ["apiVersion"] = "apps/v1",
+            ["kind"] = "StatefulSet",
+            ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = ns, ["uid"] = uid, ["generation"] = 1 },
+            ["spec"] = new JsonObject
+            {
+                ["replicas"] = replicas,
+                ["selector"] = new JsonObject { ["matchLabels"] = new JsonObject { ["app.kubernetes.io/name"] = name } },
+                ["template"] = new JsonObject { ["metadata"] = new JsonObject { ["labels"] = new JsonObject { ["app.kubernetes.io/name"] = name } } },
+            },
+            ["status"] = new JsonObject
+            {
+                ["observedGeneration"] = 1, ["replicas"] = replicas, ["readyReplicas"] = replicas, ["updatedReplicas"] = replicas,
+                ["currentRevision"] = $"{name}-1", ["updateRevision"] = $"{name}-1",
+            },
+        });
+        for (var i = 0; i < replicas; i++)
+        {
+            AddPod(ns, $"{name}-{i}", new Dictionary<string, string> { ["app.kubernetes.io/name"] = name }, ready: true, ("StatefulSet", name, uid));
+        }
+    }
+
+    /// <summary>A ReplicaSet that no Deployment owns (created on its own), with its pods &lt;name&gt;-&lt;suffix&gt;, all ready.</summary>
+    public void AddBareReplicaSet(string ns, string name, IReadOnlyList<string> podSuffixes)
+    {
+        var uid = Uid("ReplicaSet", ns, name);
+        Put("replicasets", ns, name, new JsonObject
+        {
+            ["apiVersion"] = "apps/v1",
+            ["kind"] = "ReplicaSet",
+            ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = ns, ["uid"] = uid },
+            ["spec"] = new JsonObject
+            {
+                ["replicas"] = podSuffixes.Count,
+                ["selector"] = new JsonObject { ["matchLabels"] = new JsonObject { ["app.kubernetes.io/name"] = name } },
+            },
+            ["status"] = new JsonObject { ["replicas"] = podSuffixes.Count, ["readyReplicas"] = podSuffixes.Count },
+        });
+        foreach (var suffix in podSuffixes)
+        {
+            AddPod(ns, $"{name}-{suffix}", new Dictionary<string, string> { ["app.kubernetes.io/name"] = name }, ready: true, ("ReplicaSet", name, uid));
+        }
+    }
+
     /// <summary>A pod from the fixture Pod object, with these names; <paramref name="owner"/> null makes a bare pod.</summary>
     public void AddPod(string ns, string name, IReadOnlyDictionary<string, string> labels, bool ready, (string Kind, string Name, string Uid)? owner)
     {
@@ -333,7 +382,7 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
 
     private static JsonObject Owner(string kind, string name, string uid) => new()
     {
-        ["apiVersion"] = "apps/v1", ["kind"] = kind, ["name"] = name, ["uid"] = uid, ["controller"] = true, ["blockOwnerDeletion"] = true,
+        ["apiVersion"] = kind is "Job" ? "batch/v1" : "apps/v1", ["kind"] = kind, ["name"] = name, ["uid"] = uid, ["controller"] = true, ["blockOwnerDeletion"] = true,
     };
 
     private static string Key(string resource, string ns, string name) => $"{resource}/{ns}/{name}";

@@ -7,9 +7,17 @@ namespace Automation.Testing.Kubernetes;
 public static class PodLogEvents
 {
     /// <summary>One log line of a Deployment's pod (&lt;app&gt;-&lt;hash&gt;-&lt;suffix&gt;), with the pod uid the fake API gives it.</summary>
-    public static byte[] Line(string ns, string app, string hash, string suffix, string log, DateTimeOffset at, string? level = "error")
+    public static byte[] Line(string ns, string app, string hash, string suffix, string log, DateTimeOffset at, string? level = "error") =>
+        PodLine(ns, $"{app}-{hash}-{suffix}", new Dictionary<string, string> { ["app.kubernetes.io/name"] = app, ["pod-template-hash"] = hash },
+            ("ReplicaSet", $"{app}-{hash}"), log, at, level);
+
+    /// <summary>
+    /// One log line of any pod, with these labels and, when <paramref name="owner"/> is given, the ownerReferences
+    /// Fluent Bit's kubernetes filter adds with owner_references on (without it, the record names no owner).
+    /// </summary>
+    public static byte[] PodLine(
+        string ns, string pod, IReadOnlyDictionary<string, string> labels, (string Kind, string Name)? owner, string log, DateTimeOffset at, string? level = "error")
     {
-        var pod = $"{app}-{hash}-{suffix}";
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer))
         {
@@ -27,20 +35,26 @@ public static class PodLogEvents
             json.WriteString("namespace_name", ns);
             json.WriteString("pod_id", FakeKubernetesApi.PodUid(ns, pod));
             json.WriteStartObject("labels");
-            json.WriteString("app.kubernetes.io/name", app);
-            json.WriteString("pod-template-hash", hash);
+            foreach (var (key, value) in labels)
+            {
+                json.WriteString(key, value);
+            }
             json.WriteEndObject();
             json.WriteString("host", "ip-10-0-1-21.eu-west-1.compute.internal");
-            json.WriteString("container_name", app);
-            json.WriteString("container_image", $"example/{app}:1");
-            json.WriteStartArray("ownerReferences");
-            json.WriteStartObject();
-            json.WriteString("apiVersion", "apps/v1");
-            json.WriteString("kind", "ReplicaSet");
-            json.WriteString("name", $"{app}-{hash}");
-            json.WriteBoolean("controller", true);
-            json.WriteEndObject();
-            json.WriteEndArray();
+            var container = labels.GetValueOrDefault("app.kubernetes.io/name") ?? "app";
+            json.WriteString("container_name", container);
+            json.WriteString("container_image", $"example/{container}:1");
+            if (owner is { } o)
+            {
+                json.WriteStartArray("ownerReferences");
+                json.WriteStartObject();
+                json.WriteString("apiVersion", o.Kind is "Job" ? "batch/v1" : "apps/v1");
+                json.WriteString("kind", o.Kind);
+                json.WriteString("name", o.Name);
+                json.WriteBoolean("controller", true);
+                json.WriteEndObject();
+                json.WriteEndArray();
+            }
             json.WriteEndObject();
             json.WriteEndObject();
         }

@@ -32,10 +32,12 @@ public static class ActionCatalog
         ]),
         new(RolloutRestart, PodRestartFunction, "Restart a workload's pods one by one, as `kubectl rollout restart` does.",
         [
-            Required("namespace", "The workload's namespace."),
-            Required("workload", "The workload's name."),
+            Optional("namespace", "The workload's namespace; default: the record's kubernetes.namespace_name.", FieldPath.Parse("kubernetes.namespace_name")),
+            Optional("workload",
+                "The workload's name; default: the owner of the pod that logged (kubernetes.pod_name): its Deployment (through its ReplicaSet), StatefulSet or DaemonSet.",
+                FieldPath.Parse("kubernetes.pod_name")),
             new("kind", ActionParameterKind.Choice, Required: false,
-                "The workload's kind; default: Deployment.", ["Deployment", "StatefulSet", "DaemonSet"]),
+                "The workload's kind; default: Deployment, or the kind of the pod's owner when workload: is left out.", ["Deployment", "StatefulSet", "DaemonSet"]),
             Optional("cluster", "The EKS cluster; default: the function's configured cluster."),
         ]),
         new(GitHubWorkflow, RollbackFunction, "Dispatch a GitHub Actions workflow (workflow_dispatch), e.g. a rollback.",
@@ -59,6 +61,50 @@ public static class ActionCatalog
 
     /// <summary>The action types a function executes (it ignores the others).</summary>
     public static IEnumerable<ActionDefinition> OwnedBy(string function) => Types.Where(t => t.Function == function);
+
+    /// <summary>
+    /// What a parameter left out of an action stands for in the action's target (its cooldown key), read from the
+    /// record that made the rule fire; null when the parameter has no default from the record. rollout_restart's
+    /// workload is the pod's owner when the record names one, otherwise the pod (the executor resolves its owner).
+    /// </summary>
+    public static string? TargetDefault(string type, ActionParameter parameter, LogRecord record)
+    {
+        if (parameter.DefaultField is not { } field)
+        {
+            return null;
+        }
+        if (type == RolloutRestart && parameter.Name == "workload" && OwnerWorkload(record.Kubernetes) is { } owner)
+        {
+            return owner;
+        }
+        return RecordValues.TryGet(record, field, out var value) ? value : "";
+    }
+
+    /// <summary>
+    /// The name of the workload that owns the pod, as far as its metadata tells: a StatefulSet or DaemonSet by name;
+    /// a ReplicaSet's Deployment when listed (OTLP's k8s.deployment.name), else the ReplicaSet's name without its
+    /// "-&lt;pod-template-hash&gt;" suffix (Kubernetes names a Deployment's ReplicaSets that way, so the name stays the
+    /// same across rollouts). Null when the metadata names no owner.
+    /// </summary>
+    private static string? OwnerWorkload(KubernetesMetadata? metadata)
+    {
+        if (metadata?.Controller is not { Controller: not false } owner)
+        {
+            return null;
+        }
+        if (owner.Kind != "ReplicaSet")
+        {
+            return owner.Name;
+        }
+        if (metadata.OwnerReferences.FirstOrDefault(o => o.Kind == "Deployment") is { } deployment)
+        {
+            return deployment.Name;
+        }
+        return metadata.Labels.TryGetValue("pod-template-hash", out var hash) && hash.Length > 0
+            && owner.Name.Length > hash.Length + 1 && owner.Name.EndsWith("-" + hash, StringComparison.Ordinal)
+            ? owner.Name[..^(hash.Length + 1)]
+            : owner.Name;
+    }
 
     private static ActionParameter Required(string name, string description) =>
         new(name, ActionParameterKind.Text, Required: true, description, []);

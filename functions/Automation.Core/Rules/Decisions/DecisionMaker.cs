@@ -246,18 +246,20 @@ public sealed class DecisionMaker
     private static string TargetText(RuleAction action, LogRecord record)
     {
         var text = new StringBuilder(action.Type);
-        // A parameter left out that the executor takes from the record (restart_pod's namespace and pod) is part of
-        // the target too: without it every pod would share one cooldown.
+        // A parameter left out that the executor takes from the record (restart_pod's namespace and pod,
+        // rollout_restart's namespace and the pod's owner) is part of the target too: without it every pod would share
+        // one cooldown.
         var defaults = ActionCatalog.Find(action.Type)?.Parameters
-            .Where(p => p.DefaultField is not null && !action.Parameters.ContainsKey(p.Name))
-            .Select(p => (p.Name, Template: (Template?)null, p.DefaultField)) ?? [];
-        var parameters = action.Parameters.Select(p => (Name: p.Key, Template: (Template?)p.Value, DefaultField: (FieldPath?)null)).Concat(defaults);
-        foreach (var (name, template, defaultField) in parameters.OrderBy(p => p.Name, StringComparer.Ordinal))
+            .Where(p => !action.Parameters.ContainsKey(p.Name))
+            .Select(p => (p.Name, Template: (Template?)null, Default: ActionCatalog.TargetDefault(action.Type, p, record)))
+            .Where(p => p.Default is not null) ?? [];
+        var parameters = action.Parameters.Select(p => (Name: p.Key, Template: (Template?)p.Value, Default: (string?)null)).Concat(defaults);
+        foreach (var (name, template, fromRecord) in parameters.OrderBy(p => p.Name, StringComparer.Ordinal))
         {
             text.Append(' ').Append(name).Append('=');
             if (template is null)
             {
-                text.Append(RecordValues.TryGet(record, defaultField, out var fromRecord) ? fromRecord : "");
+                text.Append(fromRecord);
                 continue;
             }
             foreach (var part in template.Parts)

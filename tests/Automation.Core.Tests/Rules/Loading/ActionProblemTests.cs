@@ -71,7 +71,37 @@ public sealed class ActionProblemTests
     [Fact]
     public void A_missing_required_parameter_is_reported_at_the_action()
     {
-        SingleProblem(Actions("- type: rollout_restart", "  namespace: shop"), 6, 9, "a rollout_restart action needs workload: (The workload's name.)");
+        SingleProblem(Actions("- type: github_workflow", "  repo: acme/shop"), 6, 9, "a github_workflow action needs workflow: (The workflow's file name (rollback.yml) or id.)");
+    }
+
+    [Fact]
+    public void Rollout_restart_without_namespace_and_workload_takes_them_from_the_pod_that_logged()
+    {
+        var action = Assert.Single(Load(Actions("- type: rollout_restart")).Rules[0].Actions);
+
+        Assert.Equal("rollout_restart", action.Type);
+        Assert.Empty(action.Parameters);
+    }
+
+    [Fact]
+    public void With_group_by_rollout_restart_without_workload_needs_the_pod_in_the_group()
+    {
+        var yaml = OneRule(Match, GroupByNamespace, "actions:", "  - type: rollout_restart");
+
+        SingleProblem(yaml, 7, 9,
+            "without workload: the rollout_restart action takes kubernetes.pod_name from the record, and this rule counts per threshold.group_by",
+            "add kubernetes.pod_name to group_by, or set workload:");
+    }
+
+    [Fact]
+    public void With_the_pod_in_group_by_rollout_restart_may_leave_out_namespace_and_workload()
+    {
+        var yaml = OneRule(Match, "threshold: { count: 2, within: 1m, group_by: [kubernetes.namespace_name, kubernetes.pod_name] }", "actions:",
+            "  - type: rollout_restart", "    kind: StatefulSet");
+
+        var action = Assert.Single(Load(yaml).Rules[0].Actions);
+
+        Assert.Equal(["kind"], action.Parameters.Keys);
     }
 
     [Fact]
