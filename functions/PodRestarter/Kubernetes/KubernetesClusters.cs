@@ -39,7 +39,7 @@ internal sealed partial class KubernetesClusters : IDisposable
         {
             try
             {
-                _clusters[key] = cluster.Access == KubernetesSettings.ClusterAccess.Eks
+                _clusters[key] = cluster.Access == KubernetesClusterAccess.Eks
                     ? CreateEks(cluster, environment, time, credentials)
                     : new Lazy<Task<ClusterConnection>>(() => CreateFromKubeconfigAsync(cluster, secrets));
             }
@@ -69,7 +69,7 @@ internal sealed partial class KubernetesClusters : IDisposable
     }
 
     private Lazy<Task<ClusterConnection>> CreateEks(
-        KubernetesSettings.Cluster cluster, Func<string, string?> environment, TimeProvider time, Func<CancellationToken, Task<ImmutableCredentials>> credentials)
+        KubernetesCluster cluster, Func<string, string?> environment, TimeProvider time, Func<CancellationToken, Task<ImmutableCredentials>> credentials)
     {
         var name = Resolve(cluster, "name", cluster.Name!, environment);
         var endpoint = Resolve(cluster, "endpoint", cluster.Endpoint!, environment);
@@ -95,7 +95,7 @@ internal sealed partial class KubernetesClusters : IDisposable
         return new Lazy<Task<ClusterConnection>>(Task.FromResult(connection));
     }
 
-    private async Task<ClusterConnection> CreateFromKubeconfigAsync(KubernetesSettings.Cluster cluster, FunctionSecrets secrets)
+    private async Task<ClusterConnection> CreateFromKubeconfigAsync(KubernetesCluster cluster, FunctionSecrets secrets)
     {
         if (!secrets.Has(PodRestartFunction.KubeconfigSecretVariable))
         {
@@ -109,7 +109,7 @@ internal sealed partial class KubernetesClusters : IDisposable
     }
 
     /// <summary>The client configuration of <paramref name="cluster"/>'s context in a kubeconfig, with what is unsafe refused.</summary>
-    internal static async Task<KubernetesClientConfiguration> FromKubeconfigAsync(KubernetesSettings.Cluster cluster, string kubeconfig)
+    internal static async Task<KubernetesClientConfiguration> FromKubeconfigAsync(KubernetesCluster cluster, string kubeconfig)
     {
         K8SConfiguration parsed;
         try
@@ -174,7 +174,7 @@ internal sealed partial class KubernetesClusters : IDisposable
     }
 
     /// <summary>A value, or the variable it names as <c>${NAME}</c>; an unset variable fails INIT.</summary>
-    private static string Resolve(KubernetesSettings.Cluster cluster, string key, string value, Func<string, string?> environment)
+    private static string Resolve(KubernetesCluster cluster, string key, string value, Func<string, string?> environment)
     {
         var match = VariablePattern().Match(value);
         if (!match.Success)

@@ -89,7 +89,7 @@ internal sealed class KubernetesGuard
     }
 
     private async Task<ActionResult?> TakeAsync(
-        string scope, KubernetesSettings.Budget budget, string what, string requestId, Dictionary<string, string> facts, CancellationToken cancellationToken)
+        string scope, KubernetesBudget budget, string what, string requestId, Dictionary<string, string> facts, CancellationToken cancellationToken)
     {
         var result = await _ledger.TakeBudgetAsync(scope, budget.Count, budget.Within, requestId, cancellationToken).ConfigureAwait(false);
         if (result.Taken)

@@ -9,11 +9,11 @@ namespace Automation.Functions.Tests.Kubernetes;
 /// <summary>How clusters are configured: EKS values from the environment, kubeconfigs from the secret, TLS always verified.</summary>
 public sealed class ClusterConfigurationTests
 {
-    private static readonly KubernetesSettings.Cluster Eks =
-        new("main", KubernetesSettings.ClusterAccess.Eks, "${EKS_CLUSTER_NAME}", "${EKS_CLUSTER_ENDPOINT}", "${EKS_CLUSTER_CA}");
+    private static readonly KubernetesCluster Eks =
+        new("main", KubernetesClusterAccess.Eks, "${EKS_CLUSTER_NAME}", "${EKS_CLUSTER_ENDPOINT}", "${EKS_CLUSTER_CA}");
 
-    private static KubernetesSettings Settings(KubernetesSettings.Cluster cluster) =>
-        new(new Dictionary<string, KubernetesSettings.Cluster> { [cluster.Key] = cluster }, cluster.Key, ["shop"], null, null, 1, false, []);
+    private static KubernetesSettings Settings(KubernetesCluster cluster) =>
+        new(new Dictionary<string, KubernetesCluster> { [cluster.Key] = cluster }, cluster.Key, ["shop"], null, null, 1, false, []);
 
     [Fact]
     public async Task A_cluster_with_an_unset_variable_is_unusable_with_the_variable_named()
@@ -60,7 +60,7 @@ public sealed class ClusterConfigurationTests
         await using var api = await FakeKubernetesApi.StartAsync(ca);
         api.AcceptToken = token => token == "static-token-1";
         api.AddPod("shop", "web-1", new Dictionary<string, string>(), ready: true, owner: null);
-        var cluster = new KubernetesSettings.Cluster("lab", KubernetesSettings.ClusterAccess.Kubeconfig, Context: "lab-admin");
+        var cluster = new KubernetesCluster("lab", KubernetesClusterAccess.Kubeconfig, Context: "lab-admin");
 
         var config = await KubernetesClusters.FromKubeconfigAsync(cluster, Kubeconfig(api.Endpoint, ca.EksData, "token: static-token-1"));
         using var client = new k8s.Kubernetes(config);
@@ -76,7 +76,7 @@ public sealed class ClusterConfigurationTests
     public async Task A_kubeconfig_that_skips_tls_or_runs_a_program_is_refused(string clusterLine, string userLine, string reason)
     {
         using var ca = new TestCertificateAuthority();
-        var cluster = new KubernetesSettings.Cluster("lab", KubernetesSettings.ClusterAccess.Kubeconfig, Context: "lab-admin");
+        var cluster = new KubernetesCluster("lab", KubernetesClusterAccess.Kubeconfig, Context: "lab-admin");
         var kubeconfig = Kubeconfig("https://127.0.0.1:6443", clusterLine.Length == 0 ? ca.EksData : null, userLine, clusterLine);
 
         var e = await Assert.ThrowsAsync<ConfigurationException>(() => KubernetesClusters.FromKubeconfigAsync(cluster, kubeconfig));
@@ -87,7 +87,7 @@ public sealed class ClusterConfigurationTests
     [Fact]
     public async Task A_missing_context_is_named()
     {
-        var cluster = new KubernetesSettings.Cluster("lab", KubernetesSettings.ClusterAccess.Kubeconfig, Context: "nope");
+        var cluster = new KubernetesCluster("lab", KubernetesClusterAccess.Kubeconfig, Context: "nope");
 
         var e = await Assert.ThrowsAsync<ConfigurationException>(() => KubernetesClusters.FromKubeconfigAsync(cluster, Kubeconfig("https://127.0.0.1:6443", null, "token: t")));
 

@@ -24,7 +24,7 @@ internal sealed partial class RulesReader
         // A misspelt key is one mistake: its did-you-mean says it all, so the keys it stands for are not also missing.
         var complain = CheckKeys(map, KubernetesKeys, "in kubernetes:") == 0;
 
-        var clusters = new Dictionary<string, KubernetesSettings.Cluster>(StringComparer.Ordinal);
+        var clusters = new Dictionary<string, KubernetesCluster>(StringComparer.Ordinal);
         if (map.Find("clusters") is { } clustersEntry)
         {
             ReadClusters(clustersEntry.Value, clusters);
@@ -62,7 +62,7 @@ internal sealed partial class RulesReader
             _problems.At(map, "kubernetes: needs namespaces: (the allow-list of namespaces the function may act in)");
         }
 
-        KubernetesSettings.Budget? namespaceBudget = null, clusterBudget = null;
+        KubernetesBudget? namespaceBudget = null, clusterBudget = null;
         if (map.Find("budgets") is { } budgetsEntry)
         {
             if (budgetsEntry.Value is YamlMapping budgets)
@@ -126,7 +126,7 @@ internal sealed partial class RulesReader
             : new KubernetesSettings(clusters, defaultCluster, namespaces, namespaceBudget, clusterBudget, minReady, dryRun, dryRunRules, own);
     }
 
-    private void ReadClusters(YamlNode node, Dictionary<string, KubernetesSettings.Cluster> clusters)
+    private void ReadClusters(YamlNode node, Dictionary<string, KubernetesCluster> clusters)
     {
         if (node is not YamlMapping map || map.Entries.Count == 0)
         {
@@ -159,7 +159,7 @@ internal sealed partial class RulesReader
         }
     }
 
-    private KubernetesSettings.Cluster? ReadEks(string key, YamlNode node)
+    private KubernetesCluster? ReadEks(string key, YamlNode node)
     {
         if (node is not YamlMapping map)
         {
@@ -189,10 +189,10 @@ internal sealed partial class RulesReader
         }
         return name is null || endpoint is null || ca is null
             ? null
-            : new KubernetesSettings.Cluster(key, KubernetesSettings.ClusterAccess.Eks, name, endpoint, ca, region);
+            : new KubernetesCluster(key, KubernetesClusterAccess.Eks, name, endpoint, ca, region);
     }
 
-    private KubernetesSettings.Cluster ReadKubeconfigCluster(string key, YamlNode node)
+    private KubernetesCluster ReadKubeconfigCluster(string key, YamlNode node)
     {
         string? context = null;
         if (node is YamlMapping map)
@@ -204,7 +204,7 @@ internal sealed partial class RulesReader
         {
             Expected(node, $"cluster {key} kubeconfig", "a mapping { context? } or empty");
         }
-        return new KubernetesSettings.Cluster(key, KubernetesSettings.ClusterAccess.Kubeconfig, Context: context);
+        return new KubernetesCluster(key, KubernetesClusterAccess.Kubeconfig, Context: context);
     }
 
     private void ReadNamespaces(YamlNode node, List<string> namespaces)
@@ -238,7 +238,7 @@ internal sealed partial class RulesReader
         }
     }
 
-    private KubernetesSettings.Budget? ReadBudget(YamlNode node, string what)
+    private KubernetesBudget? ReadBudget(YamlNode node, string what)
     {
         if (node is not YamlMapping map)
         {
@@ -271,7 +271,7 @@ internal sealed partial class RulesReader
         {
             _problems.At(map, $"{what} needs within: (the window), e.g. within: 10m");
         }
-        return count is null || within is null ? null : new KubernetesSettings.Budget(count.Value, within.Value);
+        return count is null || within is null ? null : new KubernetesBudget(count.Value, within.Value);
     }
 
     [GeneratedRegex("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$", RegexOptions.CultureInvariant)]

@@ -17,11 +17,11 @@ namespace Automation.Core.Rules.Settings;
 /// <param name="DryRunRules">Rules whose Kubernetes actions are only planned and audited.</param>
 /// <param name="OwnNamespace">Where the function's own cluster side runs (its log shipper, its RBAC); null when none.</param>
 public sealed record KubernetesSettings(
-    IReadOnlyDictionary<string, KubernetesSettings.Cluster> Clusters,
+    IReadOnlyDictionary<string, KubernetesCluster> Clusters,
     string DefaultCluster,
     IReadOnlyList<string> Namespaces,
-    KubernetesSettings.Budget? NamespaceBudget,
-    KubernetesSettings.Budget? ClusterBudget,
+    KubernetesBudget? NamespaceBudget,
+    KubernetesBudget? ClusterBudget,
     int MinReadyReplicas,
     bool DryRun,
     IReadOnlyList<string> DryRunRules,
@@ -32,35 +32,6 @@ public sealed record KubernetesSettings(
 
     /// <summary>Namespaces that are never touched unless the allow-list names them explicitly (no patterns reach them).</summary>
     public static IReadOnlyList<string> ProtectedNamespaces { get; } = ["kube-system", "kube-public", "kube-node-lease"];
-
-    /// <summary>How a cluster is reached.</summary>
-    public enum ClusterAccess
-    {
-        /// <summary>An EKS cluster: a bearer token made from the function's IAM role, endpoint and CA given here.</summary>
-        Eks,
-
-        /// <summary>Any cluster: server, CA and a token or client certificate from the kubeconfig in the function's secret.</summary>
-        Kubeconfig,
-    }
-
-    /// <summary>One cluster. Text values may be <c>${VARIABLE}</c>: the function's environment fills them in at INIT.</summary>
-    /// <param name="Key">Its key under <c>clusters:</c>.</param>
-    /// <param name="Name">EKS: the cluster's name (signed into the token).</param>
-    /// <param name="Endpoint">EKS: the API server's https URL.</param>
-    /// <param name="CertificateAuthority">EKS: the cluster CA, base64 of the PEM as EKS hands it out (or the PEM itself).</param>
-    /// <param name="Region">EKS: the cluster's region; null: the function's AWS_REGION.</param>
-    /// <param name="Context">Kubeconfig: the context to use; null: the kubeconfig's current-context.</param>
-    public sealed record Cluster(
-        string Key,
-        ClusterAccess Access,
-        string? Name = null,
-        string? Endpoint = null,
-        string? CertificateAuthority = null,
-        string? Region = null,
-        string? Context = null);
-
-    /// <summary>At most <paramref name="Count"/> actions within any <paramref name="Within"/>.</summary>
-    public sealed record Budget(int Count, TimeSpan Within);
 
     /// <summary>True when <paramref name="ns"/> is on the allow-list: named, or covered by <c>*</c> and neither protected nor the function's own.</summary>
     public bool Allows(string ns) =>

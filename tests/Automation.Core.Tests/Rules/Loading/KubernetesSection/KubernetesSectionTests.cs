@@ -36,12 +36,12 @@ public sealed class KubernetesSectionTests
             "dry_run_rules: [java-oom]")).Kubernetes!;
 
         Assert.Equal("main", settings.DefaultCluster);
-        Assert.Equal(new KubernetesSettings.Cluster("main", KubernetesSettings.ClusterAccess.Eks, "prod",
+        Assert.Equal(new KubernetesCluster("main", KubernetesClusterAccess.Eks, "prod",
             "https://abc.gr7.eu-west-1.eks.amazonaws.com", "${EKS_CLUSTER_CA}", "eu-west-1"), settings.Clusters["main"]);
-        Assert.Equal(new KubernetesSettings.Cluster("lab", KubernetesSettings.ClusterAccess.Kubeconfig, Context: "lab-admin"), settings.Clusters["lab"]);
+        Assert.Equal(new KubernetesCluster("lab", KubernetesClusterAccess.Kubeconfig, Context: "lab-admin"), settings.Clusters["lab"]);
         Assert.Equal(["payments", "checkout"], settings.Namespaces);
-        Assert.Equal(new KubernetesSettings.Budget(3, TimeSpan.FromMinutes(10)), settings.NamespaceBudget);
-        Assert.Equal(new KubernetesSettings.Budget(10, TimeSpan.FromHours(1)), settings.ClusterBudget);
+        Assert.Equal(new KubernetesBudget(3, TimeSpan.FromMinutes(10)), settings.NamespaceBudget);
+        Assert.Equal(new KubernetesBudget(10, TimeSpan.FromHours(1)), settings.ClusterBudget);
         Assert.Equal(2, settings.MinReadyReplicas);
         Assert.True(settings.DryRun);
         Assert.Equal(["java-oom"], settings.DryRunRules);
