@@ -1,4 +1,7 @@
+using System.Globalization;
 using System.Net;
+using Automation.Core.Actions;
+using Automation.Core.Configuration;
 using k8s.Autorest;
 
 namespace Automation.PodRestarter.Kubernetes;
@@ -26,6 +29,32 @@ internal sealed class KubernetesCalls
 
     /// <summary>Attempts made so far (each one an HTTP request to the API server).</summary>
     public int Attempts => _attempts;
+
+    /// <summary>
+    /// Runs an action's calls and turns their failures into its result: an unusable cluster and a call refused for good
+    /// fail it, a call that may still succeed (429, 5xx, the deadline) retries it. The facts gain the calls made and
+    /// the HTTP status.
+    /// </summary>
+    public async Task<ActionResult> ActAsync(string cluster, Dictionary<string, string> facts, Func<Task<ActionResult>> act)
+    {
+        try
+        {
+            return await act().ConfigureAwait(false);
+        }
+        catch (ConfigurationException e)
+        {
+            return ActionResult.Failed($"cluster {cluster} is not usable: {e.Message}", facts);
+        }
+        catch (KubernetesCallException e)
+        {
+            facts["apiCalls"] = Attempts.ToString(CultureInfo.InvariantCulture);
+            if (e.Status is { } status)
+            {
+                facts["httpStatus"] = status.ToString(CultureInfo.InvariantCulture);
+            }
+            return e.Retryable ? ActionResult.Retry($"{e.Call}: {e.Reason}", facts) : ActionResult.Failed($"{e.Call}: {e.Reason}", facts);
+        }
+    }
 
     /// <param name="call">What is called, for reasons: "get pod payments/web-1".</param>
     /// <param name="retryConflict">True when a 409 may clear on its own (a patch racing another writer).</param>

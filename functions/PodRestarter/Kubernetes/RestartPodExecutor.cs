@@ -56,23 +56,7 @@ internal sealed class RestartPodExecutor : IActionExecutor
         }
 
         var calls = new KubernetesCalls(_retry, _time, request.Context.Deadline);
-        try
-        {
-            return await RestartAsync(request, target, grace, calls, facts, cancellationToken).ConfigureAwait(false);
-        }
-        catch (ConfigurationException e)
-        {
-            return ActionResult.Failed($"cluster {target.Cluster} is not usable: {e.Message}", facts);
-        }
-        catch (KubernetesCallException e)
-        {
-            facts["apiCalls"] = calls.Attempts.ToString(CultureInfo.InvariantCulture);
-            if (e.Status is { } status)
-            {
-                facts["httpStatus"] = status.ToString(CultureInfo.InvariantCulture);
-            }
-            return e.Retryable ? ActionResult.Retry($"{e.Call}: {e.Reason}", facts) : ActionResult.Failed($"{e.Call}: {e.Reason}", facts);
-        }
+        return await calls.ActAsync(target.Cluster, facts, () => RestartAsync(request, target, grace, calls, facts, cancellationToken)).ConfigureAwait(false);
     }
 
     private async Task<ActionResult> RestartAsync(

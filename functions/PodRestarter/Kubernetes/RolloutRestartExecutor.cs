@@ -78,7 +78,9 @@ internal sealed class RolloutRestartExecutor : IActionExecutor
         }
 
         var calls = new KubernetesCalls(_retry, _time, request.Context.Deadline);
-        try
+        return await calls.ActAsync(target.Cluster, facts, ResolveAndRestartAsync).ConfigureAwait(false);
+
+        async Task<ActionResult> ResolveAndRestartAsync()
         {
             if (workload is null)
             {
@@ -102,19 +104,6 @@ internal sealed class RolloutRestartExecutor : IActionExecutor
             var result = await RestartAsync(request, kind ?? "Deployment", target, calls, facts, cancellationToken).ConfigureAwait(false);
             facts["apiCalls"] = calls.Attempts.ToString(CultureInfo.InvariantCulture);
             return result;
-        }
-        catch (ConfigurationException e)
-        {
-            return ActionResult.Failed($"cluster {target.Cluster} is not usable: {e.Message}", facts);
-        }
-        catch (KubernetesCallException e)
-        {
-            facts["apiCalls"] = calls.Attempts.ToString(CultureInfo.InvariantCulture);
-            if (e.Status is { } status)
-            {
-                facts["httpStatus"] = status.ToString(CultureInfo.InvariantCulture);
-            }
-            return e.Retryable ? ActionResult.Retry($"{e.Call}: {e.Reason}", facts) : ActionResult.Failed($"{e.Call}: {e.Reason}", facts);
         }
     }
 
