@@ -1,6 +1,6 @@
-using System.Diagnostics;
 using Amazon.Runtime;
 using Automation.Core.Aws;
+using Automation.Testing;
 
 namespace Automation.Core.Tests.Aws;
 
@@ -13,7 +13,7 @@ public sealed class SigV4SignerTests
     [InlineData("POST", "https://abc123.eu-west-1.aoss.amazonaws.com/_bulk", "aoss")]
     public void Signatures_equal_botocores(string method, string url, string service)
     {
-        if (!Available())
+        if (!Python.HasModule("botocore.auth"))
         {
             return; // Without botocore there is nothing to compare with.
         }
@@ -48,34 +48,8 @@ public sealed class SigV4SignerTests
 
     private static string Botocore(string method, string url, string service, string body, string hash)
     {
-        var (exit, output) = Run(["-c", Script, method, url, service, body, hash]);
+        var (exit, output) = Python.Run(["-c", Script, method, url, service, body, hash]);
         Assert.True(exit == 0, "botocore signing failed: " + output);
         return output.Trim();
-    }
-
-    private static bool Available()
-    {
-        try
-        {
-            return Run(["-c", "import botocore.auth"]).Exit == 0;
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            return false; // no python3
-        }
-    }
-
-    private static (int Exit, string Output) Run(string[] arguments)
-    {
-        var info = new ProcessStartInfo("python3") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        Assert.True(process.WaitForExit(TimeSpan.FromSeconds(60)), "python3 did not finish");
-        return (process.ExitCode, stdout.Result + stderr.Result);
     }
 }

@@ -1,8 +1,8 @@
-using System.Diagnostics;
 using System.Net.Http.Headers;
 using Amazon.Runtime;
 using Automation.LogForwarder.Auth;
 using Automation.LogForwarder.Bulk;
+using Automation.Testing;
 
 namespace Automation.Functions.Tests.Forwarding;
 
@@ -64,7 +64,7 @@ public sealed class SignatureTests
             try
             {
                 File.WriteAllBytes(path, body);
-                var (exit, output) = Run(["-c", Script, url, region, service, token ?? "", path]);
+                var (exit, output) = Python.Run(["-c", Script, url, region, service, token ?? "", path]);
                 Assert.True(exit == 0, "botocore signing failed: " + output);
                 return output.Trim();
             }
@@ -74,30 +74,6 @@ public sealed class SignatureTests
             }
         }
 
-        public static bool Available()
-        {
-            try
-            {
-                return Run(["-c", "import botocore.auth"]).Exit == 0;
-            }
-            catch (System.ComponentModel.Win32Exception)
-            {
-                return false; // no python3
-            }
-        }
-
-        private static (int Exit, string Output) Run(string[] arguments)
-        {
-            var info = new ProcessStartInfo("python3") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            foreach (var argument in arguments)
-            {
-                info.ArgumentList.Add(argument);
-            }
-            using var process = Process.Start(info)!;
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            Assert.True(process.WaitForExit(TimeSpan.FromSeconds(60)), "python3 did not finish");
-            return (process.ExitCode, stdout.Result + stderr.Result);
-        }
+        public static bool Available() => Python.HasModule("botocore.auth");
     }
 }

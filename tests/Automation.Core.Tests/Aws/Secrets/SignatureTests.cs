@@ -1,7 +1,7 @@
-using System.Diagnostics;
 using System.Text;
 using Amazon.Runtime;
 using Automation.Core.Aws.Secrets;
+using Automation.Testing;
 
 namespace Automation.Core.Tests.Aws.Secrets;
 
@@ -19,7 +19,7 @@ public sealed class SignatureTests
     [InlineData("http://127.0.0.1:4566/", "us-east-1", null)]
     public void AuthorizationHeaderEqualsBotocores(string endpoint, string region, string? token)
     {
-        if (!BotocoreAvailable())
+        if (!Python.HasModule("botocore.auth"))
         {
             return; // Without botocore there is nothing to compare with.
         }
@@ -51,34 +51,8 @@ public sealed class SignatureTests
 
     private static string BotocoreAuthorization(string endpoint, string region, string? token, string body)
     {
-        var (exit, output) = RunPython(["-c", Script, endpoint, region, token ?? "", body]);
+        var (exit, output) = Python.Run(["-c", Script, endpoint, region, token ?? "", body]);
         Assert.True(exit == 0, "botocore signing failed: " + output);
         return output.Trim();
-    }
-
-    private static bool BotocoreAvailable()
-    {
-        try
-        {
-            return RunPython(["-c", "import botocore.auth"]).Exit == 0;
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            return false; // no python3
-        }
-    }
-
-    private static (int Exit, string Output) RunPython(string[] arguments)
-    {
-        var info = new ProcessStartInfo("python3") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        Assert.True(process.WaitForExit(TimeSpan.FromSeconds(60)), "python3 did not finish");
-        return (process.ExitCode, stdout.Result + stderr.Result);
     }
 }
