@@ -135,7 +135,7 @@ internal sealed class ForwardSink : IBatchSink
                     : ("index", ResolveNamed(target, log.Timestamp, patterns));
                 try
                 {
-                    items.Add(BulkItemKind.Document, operation, index, id, [log.Source], raw, writer => LogDocument.Write(writer, log, record, rules));
+                    items.Add(BulkItemKind.Document, operation, index, id, [log.Source], raw, writer => LogDocument.Write(writer, log, rules));
                 }
                 catch (Exception e) when (e is ArgumentException or InvalidOperationException or JsonException)
                 {

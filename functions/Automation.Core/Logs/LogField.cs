@@ -10,8 +10,9 @@ namespace Automation.Core.Logs;
 /// </summary>
 public readonly ref struct LogField
 {
-    internal LogField(ReadOnlySpan<byte> rawName, bool nameIsEscaped, ReadOnlySpan<byte> value, bool isMount)
+    internal LogField(ReadOnlySpan<byte> rawName, bool nameIsEscaped, ReadOnlySpan<byte> value, bool isMount, int layer)
     {
+        Layer = layer;
         RawName = rawName;
         NameIsEscaped = nameIsEscaped;
         Value = value;
@@ -29,6 +30,13 @@ public readonly ref struct LogField
 
     /// <summary>True for a mounted layer: the field is a whole object the record was given (not a key of its JSON).</summary>
     public bool IsMount { get; }
+
+    /// <summary>
+    /// Where in lookup order it came from (a lower layer wins lookups). A JSON record's own keys are layer 0 and its
+    /// application line's keys layer 2 (the line mounted as <c>log</c> is layer 1, not listed), so a consumer can tell
+    /// what the transport wrote (e.g. Fluent Bit's <c>kubernetes</c>) from what an application wrote into its line.
+    /// </summary>
+    public int Layer { get; }
 
     /// <summary>The first token of <see cref="Value"/>: <see cref="JsonTokenType.StartObject"/>, String, Number...</summary>
     public JsonTokenType ValueKind => Value.IsEmpty ? JsonTokenType.None : Value[0] switch

@@ -47,7 +47,7 @@ public ref struct LogFieldEnumerator
             _json = _fields.JsonOf(_layer);
             if (_fields.MountOf(_layer) is { } mount)
             {
-                Current = new LogField(MountName(mount), false, _json, isMount: true);
+                Current = new LogField(MountName(mount), false, _json, isMount: true, _layer);
                 return true;
             }
             _reader = new Utf8JsonReader(_json, JsonLimits.ReaderOptions);
@@ -67,7 +67,7 @@ public ref struct LogFieldEnumerator
         var start = (int)_reader.TokenStartIndex;
         _reader.Skip();
         // After Skip the reader is on the value's last token: a container's closing bracket, or the value itself.
-        Current = new LogField(name, escaped, _json[start..(int)_reader.BytesConsumed], isMount: false);
+        Current = new LogField(name, escaped, _json[start..(int)_reader.BytesConsumed], isMount: false, _layer);
         return true;
     }
 

@@ -18,6 +18,16 @@ public sealed class LogFieldEnumerationTests
         return found;
     }
 
+    private static List<int> Layers(LogFields fields)
+    {
+        var layers = new List<int>();
+        foreach (var field in fields.EnumerateFields())
+        {
+            layers.Add(field.Layer);
+        }
+        return layers;
+    }
+
     [Fact]
     public void A_json_record_lists_its_keys_then_those_of_the_application_line_once()
     {
@@ -40,6 +50,8 @@ public sealed class LogFieldEnumerationTests
                 ("tags", "[1,2]", false),
             ],
             fields);
+        // The record's own keys (what Fluent Bit wrote) are told apart from the application's.
+        Assert.Equal([0, 0, 0, 0, 0, 2, 2, 2], Layers(log.Fields));
     }
 
     [Fact]
@@ -104,6 +116,7 @@ public sealed class LogFieldEnumerationTests
         Assert.Equal(["kubernetes", "resource", "scope", "severityText", "attributes", "body", "traceId", "msg", "items"],
             fields.Select(f => f.Name));
         Assert.Equal([true, true, true, false, false, false, false, false, false], fields.Select(f => f.Mount));
+        Assert.Equal([0, 1, 2, 3, 3, 3, 3, 4, 4], Layers(log.Fields));
         using var resource = JsonDocument.Parse(fields[1].Value);
         Assert.Equal("web-1", resource.RootElement.GetProperty("k8s.pod.name").GetString());
         using var attributes = JsonDocument.Parse(fields[4].Value);
