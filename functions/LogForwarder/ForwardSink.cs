@@ -62,6 +62,18 @@ internal sealed class ForwardSink : IBatchSink
         var unsent = report.Unsent.SelectMany(i => i.Records).ToHashSet();
         await RecordDecisionsAsync(batch, context, unsent, cancellationToken).ConfigureAwait(false);
 
+        if (report.AuthFailure is { } status)
+        {
+            // Loud and once: this needs a person (role policy, domain access policy, secret), not another retry now.
+            _services.Log.Error("OpenSearch refused the function's credentials: records handed back without retrying", json =>
+            {
+                json.WriteString("requestId", context.AwsRequestId);
+                json.WriteNumber("status", status);
+                json.WriteString("host", _sender.Host);
+                json.WriteNumber("retriedRecords", unsent.Count);
+            });
+        }
+
         var severity = unsent.Count > 0 || report.DeadLettered > 0 ? LogSeverity.Warn : LogSeverity.Info;
         _services.Log.Write(severity, "forwarded", json =>
         {
@@ -135,7 +147,7 @@ internal sealed class ForwardSink : IBatchSink
                     : ("index", ResolveNamed(target, log.Timestamp, patterns));
                 try
                 {
-                    items.Add(BulkItemKind.Document, operation, index, id, [log.Source], raw, writer => LogDocument.Write(writer, log, record, rules));
+                    items.Add(BulkItemKind.Document, operation, index, id, [log.Source], raw, writer => LogDocument.Write(writer, log, rules));
                 }
                 catch (Exception e) when (e is ArgumentException or InvalidOperationException or JsonException)
                 {

@@ -92,11 +92,14 @@ public sealed class LogFields
         }
     }
 
-    private int LayerCount => _layers?.Length ?? (_record.IsEmpty ? 0 : _lineLength == 0 ? 1 : 3);
+    internal int LayerCount => _layers?.Length ?? (_record.IsEmpty ? 0 : _lineLength == 0 ? 1 : 3);
 
-    private string? MountOf(int layer) => _layers is not null ? _layers[layer].Mount : layer == 1 ? LogMount : null;
+    internal string? MountOf(int layer) => _layers is not null ? _layers[layer].Mount : layer == 1 ? LogMount : null;
 
-    private ReadOnlySpan<byte> JsonOf(int layer) =>
+    /// <summary>Whether <see cref="EnumerateFields"/> lists a layer: a JSON record's <c>log.</c> view is its own <c>log</c> key already.</summary>
+    internal bool IsListed(int layer) => _layers is not null || layer != 1;
+
+    internal ReadOnlySpan<byte> JsonOf(int layer) =>
         _layers is not null ? _layers[layer].Json.Span : layer == 0 ? _record.Span : Line();
 
     /// <summary>The application's JSON line: a slice of the value, or its unescaped copy made on first use.</summary>
@@ -123,6 +126,21 @@ public sealed class LogFields
             ArrayPool<byte>.Shared.Return(buffer);
         }
     }
+
+    /// <summary>
+    /// The record's top-level fields, in the order lookups search them, without building anything:
+    /// <list type="bullet">
+    /// <item>a JSON record: its own keys (<c>log</c> and <c>kubernetes</c> included), then, when <c>log</c> holds
+    /// application JSON, that object's keys;</item>
+    /// <item>an OTLP record: each mounted layer (<c>kubernetes</c>, <c>resource</c>, <c>scope</c>) as one field whose
+    /// value is the whole object (<see cref="LogField.IsMount"/>), then the log record's keys (<c>body</c>,
+    /// <c>attributes</c>, <c>traceId</c>...), then a map body's keys;</item>
+    /// <item>plain text: nothing.</item>
+    /// </list>
+    /// Only the top level is walked: a consumer copying values bounds their depth and count itself (the forwarder's
+    /// documents do). A name can repeat (within a layer, or across layers); the first one is the one lookups find.
+    /// </summary>
+    public LogFieldEnumerator EnumerateFields() => new(this);
 
     /// <summary>
     /// The value at <paramref name="path"/> as text: a string unescaped, a number or boolean as its JSON text, an

@@ -8,6 +8,7 @@ namespace Automation.LogForwarder.Bulk;
 /// <param name="BytesUncompressed">NDJSON bytes of all requests.</param>
 /// <param name="BytesSent">Body bytes on the wire (compressed, when gzip is on).</param>
 /// <param name="LastProblem">The last failure seen (HTTP status, item error type), for the log.</param>
+/// <param name="AuthFailure">401 or 403 when OpenSearch refused the credentials and sending stopped at once; null otherwise.</param>
 internal sealed record BulkSendReport(
     IReadOnlyList<BulkItem> Unsent,
     int DeadLettered,
@@ -15,4 +16,5 @@ internal sealed record BulkSendReport(
     int Rounds,
     long BytesUncompressed,
     long BytesSent,
-    string? LastProblem);
+    string? LastProblem,
+    int? AuthFailure = null);

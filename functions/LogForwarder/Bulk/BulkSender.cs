@@ -9,6 +9,9 @@ namespace Automation.LogForwarder.Bulk;
 /// <item>429, 5xx and 409 on <c>update</c> items, and whole requests that fail (429, 503, a timeout, no connection),
 /// are resent, only those items, after an exponential backoff with full jitter, while the deadline allows;</item>
 /// <item>other 4xx items (mapping errors, 400) fail for good: their dead letter is sent in the next round;</item>
+/// <item>a whole request answered 401 or 403 stops the sending at once: credentials or permissions do not heal by
+/// waiting, so everything not yet stored is returned unsent (with <see cref="BulkSendReport.AuthFailure"/>) without
+/// spending the invocation's time on retries;</item>
 /// <item>what is left when the deadline nears is returned unsent, for Lambda to deliver again.</item>
 /// </list>
 /// </summary>
@@ -28,6 +31,9 @@ internal sealed class BulkSender
         _random = random;
     }
 
+    /// <summary>The endpoint's host, for logs (never credentials).</summary>
+    public string Host => _client.Host;
+
     /// <param name="deadLetter">Writes the dead letter of an item refused for good (into the same <paramref name="items"/>); null when it has none.</param>
     public async Task<BulkSendReport> SendAsync(
         BulkItems items, IReadOnlyList<BulkItem> toSend, Func<BulkItem, BulkItemResult, BulkItem?> deadLetter,
@@ -38,6 +44,7 @@ internal sealed class BulkSender
         int requests = 0, rounds = 0, deadLettered = 0;
         long uncompressed = 0, sent = 0;
         string? problem = null;
+        int? authFailure = null;
         var attempt = 0;
         var stop = deadline - _options.DeadlineMargin;
         var maxBytes = _options.MaxRequestBytes;
@@ -47,8 +54,10 @@ internal sealed class BulkSender
             rounds++;
             var next = new List<BulkItem>();
             var transient = false;
-            foreach (var request in Cut(pending, maxBytes))
+            var round = Cut(pending, maxBytes).ToList();
+            for (var r = 0; r < round.Count; r++)
             {
+                var request = round[r];
                 var left = stop - _time.GetUtcNow();
                 if (left <= TimeSpan.Zero)
                 {
@@ -65,6 +74,17 @@ internal sealed class BulkSender
                 uncompressed += body.Length;
                 sent += answer.BytesSent;
 
+                if (answer.Status is 401 or 403)
+                {
+                    // Refused credentials (or a role without permission): retrying before the deadline would only burn it.
+                    authFailure = answer.Status;
+                    problem = answer.Problem;
+                    for (var rest = r; rest < round.Count; rest++)
+                    {
+                        next.AddRange(round[rest]);
+                    }
+                    break;
+                }
                 if (answer.Status == 413 && request.Count > 1)
                 {
                     // Smaller than http.max_content_length says: the domain takes less than configured, so halve the requests.
@@ -108,6 +128,10 @@ internal sealed class BulkSender
             }
 
             pending = next;
+            if (authFailure is not null)
+            {
+                break;
+            }
             if (pending.Count == 0 || !transient)
             {
                 continue; // only new dead letters left: send them at once
@@ -119,7 +143,7 @@ internal sealed class BulkSender
             }
             await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
         }
-        return new BulkSendReport([.. refused, .. pending], deadLettered, requests, rounds, uncompressed, sent, problem);
+        return new BulkSendReport([.. refused, .. pending], deadLettered, requests, rounds, uncompressed, sent, problem, authFailure);
     }
 
     /// <summary>Consecutive items whose bodies together stay within the size limit; a larger item alone.</summary>

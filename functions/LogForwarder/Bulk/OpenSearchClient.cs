@@ -26,6 +26,9 @@ internal sealed class OpenSearchClient
         _gzip = gzip;
     }
 
+    /// <summary>The endpoint's host name: what logs may name (the endpoint holds no credentials, see <see cref="ForwarderOptions"/>).</summary>
+    public string Host => _bulkUri.Host;
+
     /// <summary>A handler with response decompression; certificate validation stays the platform's.</summary>
     public static HttpMessageHandler CreateHandler() => new SocketsHttpHandler
     {

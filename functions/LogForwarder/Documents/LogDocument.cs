@@ -1,6 +1,4 @@
-using System.Buffers;
 using System.Text.Json;
-using System.Text.Unicode;
 using Automation.Core.Kafka;
 using Automation.Core.Logs;
 
@@ -10,7 +8,8 @@ namespace Automation.LogForwarder.Documents;
 /// One log record's document: <c>@timestamp</c> (the record's time, else Kafka's), <c>message</c>, <c>level</c>,
 /// <c>stream</c>, the <c>kubernetes</c> block, the record's other JSON fields under <c>fields</c> (bounded, see
 /// <see cref="FieldCopier"/>), <c>kafka{topic, partition, offset}</c> and <c>rules</c>, the ids of the rules that
-/// matched it. Written straight from the Kafka value with <see cref="Utf8JsonReader"/>, no DOM.
+/// matched it. The fields are walked with <see cref="LogFields.EnumerateFields"/> for every kind of record (JSON,
+/// OTLP) and copied with <see cref="Utf8JsonReader"/>, no DOM.
 /// </summary>
 internal static class LogDocument
 {
@@ -20,14 +19,21 @@ internal static class LogDocument
     /// <summary>At most this many values per document under <c>fields</c>; the rest are left out and <c>fields_truncated</c> says so.</summary>
     public const int MaxFieldValues = 100;
 
-    /// <summary>Keys of a record the document already has in its own form.</summary>
-    private static readonly string[] Promoted = ["@timestamp", "log", "stream", "time", "kubernetes", "message", "level"];
+    /// <summary>Keys of a JSON record (or of its application line) the document already has in its own form.</summary>
+    private static readonly string[] PromotedJson = ["@timestamp", "log", "stream", "time", "kubernetes", "message", "level"];
+
+    /// <summary>
+    /// Keys of an OTLP record the document already has: the pod (<c>kubernetes</c>), the body (the message; a map
+    /// body's keys are copied from the top instead), severity (level) and times (<c>@timestamp</c>).
+    /// </summary>
+    private static readonly string[] PromotedOtlp =
+        ["kubernetes", "body", "message", "severityText", "severityNumber", "timeUnixNano", "observedTimeUnixNano"];
 
     /// <summary>The deterministic id: a redelivered record overwrites its document. A Kafka record that yields several log records (OTLP) numbers them.</summary>
     public static string Id(KafkaCoordinates source, int ordinal, bool several) =>
         several ? $"{source.Topic}-{source.Partition}-{source.Offset}-{ordinal}" : $"{source.Topic}-{source.Partition}-{source.Offset}";
 
-    public static void Write(Utf8JsonWriter writer, LogRecord log, KafkaRecord? kafka, IReadOnlyList<string>? rules)
+    public static void Write(Utf8JsonWriter writer, LogRecord log, IReadOnlyList<string>? rules)
     {
         writer.WriteStartObject();
         writer.WriteString("@timestamp", log.Timestamp.UtcDateTime);
@@ -41,19 +47,15 @@ internal static class LogDocument
             writer.WriteString("stream", stream);
         }
 
-        // The value is read again here only when it is a JSON object whose text is valid UTF-8 (the writer refuses anything else).
-        var value = log.Format == LogFormat.Json && kafka is not null && Utf8.IsValid(kafka.Value.Span) ? kafka.Value.Span : default;
-        if (value.IsEmpty || !CopyKubernetes(writer, value))
+        if (log.Format == LogFormat.Json)
         {
-            if (log.Format != LogFormat.Json && log.Kubernetes is { } pod)
-            {
-                WriteKubernetes(writer, pod);
-            }
+            CopyKubernetes(writer, log.Fields);
         }
-        if (!value.IsEmpty)
+        else if (log.Kubernetes is { } pod)
         {
-            WriteFields(writer, value);
+            WriteKubernetes(writer, pod);
         }
+        WriteFields(writer, log.Fields, log.Format == LogFormat.Otlp ? PromotedOtlp : PromotedJson);
 
         writer.WriteStartObject("kafka");
         writer.WriteString("topic", log.Source.Topic);
@@ -95,87 +97,41 @@ internal static class LogDocument
         writer.WriteEndObject();
     }
 
-    private static bool CopyKubernetes(Utf8JsonWriter writer, ReadOnlySpan<byte> value)
+    /// <summary>A JSON record's own <c>kubernetes</c> object (never one from the application's line), bounded.</summary>
+    private static void CopyKubernetes(Utf8JsonWriter writer, LogFields fields)
     {
-        var reader = new Utf8JsonReader(value);
-        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        foreach (var field in fields.EnumerateFields())
         {
-            return false;
-        }
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            var isKubernetes = reader.ValueTextEquals("kubernetes"u8);
-            reader.Read();
-            if (isKubernetes && reader.TokenType == JsonTokenType.StartObject)
+            if (field.Layer == 0 && field.ValueKind == JsonTokenType.StartObject && field.NameEquals("kubernetes"u8))
             {
                 writer.WritePropertyName("kubernetes");
                 var budget = MaxFieldValues;
-                FieldCopier.CopyValue(ref reader, value, writer, depthLeft: 3, ref budget);
-                return true;
+                var reader = field.OpenValue();
+                FieldCopier.CopyValue(ref reader, field.Value, writer, depthLeft: 3, ref budget);
+                return;
             }
-            reader.Skip();
         }
-        return false;
     }
 
-    /// <summary>The record's own keys, then those of the JSON object in its <c>log</c> line (the record's win a clash).</summary>
-    private static void WriteFields(Utf8JsonWriter writer, ReadOnlySpan<byte> value)
+    /// <summary>
+    /// The record's fields under <c>fields</c>, in lookup order so the record's own keys win a clash with the
+    /// application's (JSON) and the log record's keys come before what its resource and scope add (OTLP, whose
+    /// mounted layers, <c>resource</c> and <c>scope</c>, are copied last as one key each, so they spend the budget last).
+    /// </summary>
+    private static void WriteFields(Utf8JsonWriter writer, LogFields fields, string[] promoted)
     {
-        var reader = new Utf8JsonReader(value);
-        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-        {
-            return;
-        }
         var budget = MaxFieldValues;
         var complete = true;
         var written = new HashSet<string>(StringComparer.Ordinal);
         var open = false;
-        byte[]? line = null;
-        var lineLength = 0;
-        try
+        foreach (var mounted in (ReadOnlySpan<bool>)[false, true])
         {
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            foreach (var field in fields.EnumerateFields())
             {
-                var name = reader.GetString()!;
-                reader.Read();
-                if (name == "log" && reader.TokenType == JsonTokenType.String)
+                if (field.IsMount == mounted)
                 {
-                    line = ArrayPool<byte>.Shared.Rent(reader.ValueSpan.Length);
-                    lineLength = reader.CopyString(line);
-                    continue;
+                    Copy(writer, field, promoted, written, ref open, ref budget, ref complete);
                 }
-                if (!Copy(writer, ref reader, value, name, written, ref open, ref budget, ref complete))
-                {
-                    reader.Skip();
-                }
-            }
-            if (line is not null && AsObject(line.AsSpan(0, lineLength)) is { IsEmpty: false } app)
-            {
-                var inner = new Utf8JsonReader(app);
-                try
-                {
-                    inner.Read();
-                    while (inner.Read() && inner.TokenType == JsonTokenType.PropertyName)
-                    {
-                        var name = inner.GetString()!;
-                        inner.Read();
-                        if (!Copy(writer, ref inner, app, name, written, ref open, ref budget, ref complete))
-                        {
-                            inner.Skip();
-                        }
-                    }
-                }
-                catch (JsonException)
-                {
-                    // Not JSON after all: the line is the message already. What was copied of it stays.
-                }
-            }
-        }
-        finally
-        {
-            if (line is not null)
-            {
-                ArrayPool<byte>.Shared.Return(line);
             }
         }
         if (open)
@@ -188,19 +144,20 @@ internal static class LogDocument
         }
     }
 
-    /// <summary>Copies one top-level key under <c>fields</c> (opened on the first); false when it is skipped.</summary>
-    private static bool Copy(Utf8JsonWriter writer, ref Utf8JsonReader reader, ReadOnlySpan<byte> json, string name,
+    /// <summary>Copies one top-level field under <c>fields</c> (opened on the first), unless promoted, a repeat or over budget.</summary>
+    private static void Copy(Utf8JsonWriter writer, LogField field, string[] promoted,
         HashSet<string> written, ref bool open, ref int budget, ref bool complete)
     {
+        var name = field.GetName();
         var safe = FieldCopier.SafeName(name);
-        if (name.Length == 0 || Array.IndexOf(Promoted, name) >= 0 || !written.Add(safe))
+        if (name.Length == 0 || Array.IndexOf(promoted, name) >= 0 || !written.Add(safe))
         {
-            return false;
+            return;
         }
         if (budget <= 0)
         {
             complete = false;
-            return false;
+            return;
         }
         if (!open)
         {
@@ -208,29 +165,8 @@ internal static class LogDocument
             open = true;
         }
         writer.WritePropertyName(safe);
-        complete &= FieldCopier.CopyValue(ref reader, json, writer, MaxFieldDepth - 1, ref budget);
-        return true;
-    }
-
-    /// <summary>The text when it is a complete, valid JSON object; empty otherwise.</summary>
-    private static ReadOnlySpan<byte> AsObject(ReadOnlySpan<byte> text)
-    {
-        var trimmed = text.Trim(" \t\r\n"u8);
-        if (trimmed.Length < 2 || trimmed[0] != (byte)'{' || !Utf8.IsValid(trimmed))
-        {
-            return default;
-        }
-        var check = new Utf8JsonReader(trimmed);
-        try
-        {
-            check.Read();
-            check.Skip();
-            return check.BytesConsumed == trimmed.Length ? trimmed : default;
-        }
-        catch (JsonException)
-        {
-            return default;
-        }
+        var reader = field.OpenValue();
+        complete &= FieldCopier.CopyValue(ref reader, field.Value, writer, MaxFieldDepth - 1, ref budget);
     }
 
     /// <summary>An OTLP record's pod, in Fluent Bit's shape.</summary>

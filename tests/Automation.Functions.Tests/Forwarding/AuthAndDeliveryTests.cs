@@ -28,21 +28,28 @@ public sealed class AuthAndDeliveryTests(MotoServer moto) : IClassFixture<MotoSe
     }
 
     [Fact]
-    public async Task A_signature_the_server_refuses_stores_nothing_and_hands_every_record_back()
+    public async Task A_signature_the_server_refuses_stores_nothing_and_hands_every_record_back_at_once()
     {
         await using var server = await FakeOpenSearch.StartAsync();
         server.SigV4 = new SigV4Verifier(ForwarderHarness.AccessKey, "another-secret", ForwarderHarness.Region, "es");
         var forwarder = await ForwarderHarness.StartAsync(server, Rules);
         var records = LogValues.Records(10, TimeSpan.FromSeconds(1));
 
-        var failures = await forwarder.InvokeAsync(records, TimeSpan.FromSeconds(1.5));
+        // A long deadline: with retries, the fast backoff would send dozens of requests before it.
+        var failures = await forwarder.InvokeAsync(records, TimeSpan.FromSeconds(20));
 
         Assert.Equal(records.Select(r => r.Coordinates.ToString()).Order(), failures.Select(f => f.ToString()).Order());
         Assert.Empty(server.Documents());
         Assert.Contains(server.Violations, v => v.Contains("signature does not match", StringComparison.Ordinal));
+        Assert.Equal([403], server.Requests.Select(r => r.Status));
         var line = Assert.Single(forwarder.LogLines("forwarded"));
         Assert.Equal(10, line.GetProperty("retriedRecords").GetInt32());
         Assert.Equal("HTTP 403", line.GetProperty("lastProblem").GetString());
+        var error = Assert.Single(forwarder.LogLines(AuthFailureTests.Message));
+        Assert.Equal(403, error.GetProperty("status").GetInt32());
+        Assert.Equal(server.Endpoint.Host, error.GetProperty("host").GetString());
+        Assert.DoesNotContain(ForwarderHarness.SecretKey, forwarder.Log.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(ForwarderHarness.AccessKey, forwarder.Log.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]

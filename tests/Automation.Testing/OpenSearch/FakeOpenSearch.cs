@@ -113,6 +113,8 @@ public sealed class FakeOpenSearch : IAsyncDisposable
         if (Authenticate(request, body) is { } denied)
         {
             _violations.Enqueue("auth: " + denied);
+            // Refused before the body is read, as OpenSearch does: no items counted.
+            _requests.Enqueue(new BulkRequestRecord(0, body.Length, 0, false, 403, 0));
             await AnswerAsync(context, 403, new JsonObject { ["message"] = denied });
             return;
         }
@@ -165,9 +167,14 @@ public sealed class FakeOpenSearch : IAsyncDisposable
         if (fault?.RequestStatus is { } status)
         {
             _requests.Enqueue(new BulkRequestRecord(items.Count, body.Length, ndjson.Length, gzip, status, items.Count));
-            var error = status == 429
-                ? Error("rejected_execution_exception", "rejected execution of coordinating operation")
-                : Error("cluster_block_exception", "blocked by: [SERVICE_UNAVAILABLE/2/no master];");
+            var error = status switch
+            {
+                429 => Error("rejected_execution_exception", "rejected execution of coordinating operation"),
+                // The security plugin's answers: unknown or wrong credentials, and a user or role without permission.
+                401 => Error("security_exception", "Unauthorized"),
+                403 => Error("security_exception", "no permissions for [indices:data/write/bulk] and User [name=forwarder, backend_roles=[], requestedTenant=null]"),
+                _ => Error("cluster_block_exception", "blocked by: [SERVICE_UNAVAILABLE/2/no master];"),
+            };
             await AnswerAsync(context, status, new JsonObject { ["error"] = error, ["status"] = status });
             return;
         }

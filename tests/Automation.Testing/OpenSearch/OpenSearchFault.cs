@@ -3,7 +3,8 @@ namespace Automation.Testing.OpenSearch;
 /// <summary>
 /// What the fake does to one _bulk request instead of (or besides) answering it normally.
 /// </summary>
-/// <param name="RequestStatus">Answer the whole request with this status (429, 503) and OpenSearch's error body; nothing is stored.</param>
+/// <param name="RequestStatus">Answer the whole request with this status (429, 503; 401 or 403 as the security plugin does) and
+/// OpenSearch's error body; nothing is stored.</param>
 /// <param name="Hang">Never answer: wait until the client gives up.</param>
 /// <param name="ItemStatus">For item i (in request order), a status to answer it with instead of storing it (429: the real
 /// rejected_execution_exception item; 5xx: unavailable_shards_exception), or null to process it normally.</param>
