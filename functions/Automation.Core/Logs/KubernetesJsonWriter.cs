@@ -8,7 +8,9 @@ namespace Automation.Core.Logs;
 /// </summary>
 internal static class KubernetesJsonWriter
 {
-    public static void Write(Utf8JsonWriter writer, KubernetesMetadata metadata)
+    /// <param name="mapKey">Turns label and annotation keys into property names (the forwarder makes them safe for a
+    /// search mapping); null keeps them as they are.</param>
+    public static void Write(Utf8JsonWriter writer, KubernetesMetadata metadata, Func<string, string>? mapKey = null)
     {
         writer.WriteStartObject();
         WriteIfSet(writer, "pod_name", metadata.PodName);
@@ -18,8 +20,8 @@ internal static class KubernetesJsonWriter
         WriteIfSet(writer, "container_image", metadata.ContainerImage);
         WriteIfSet(writer, "docker_id", metadata.ContainerId);
         WriteIfSet(writer, "host", metadata.Host);
-        WriteMap(writer, "labels", metadata.Labels);
-        WriteMap(writer, "annotations", metadata.Annotations);
+        WriteMap(writer, "labels", metadata.Labels, mapKey);
+        WriteMap(writer, "annotations", metadata.Annotations, mapKey);
         if (metadata.OwnerReferences.Count > 0)
         {
             writer.WriteStartArray("ownerReferences");
@@ -49,7 +51,7 @@ internal static class KubernetesJsonWriter
         }
     }
 
-    private static void WriteMap(Utf8JsonWriter writer, string name, IReadOnlyDictionary<string, string> map)
+    private static void WriteMap(Utf8JsonWriter writer, string name, IReadOnlyDictionary<string, string> map, Func<string, string>? mapKey)
     {
         if (map.Count == 0)
         {
@@ -58,7 +60,7 @@ internal static class KubernetesJsonWriter
         writer.WriteStartObject(name);
         foreach (var (key, value) in map)
         {
-            writer.WriteString(key, value);
+            writer.WriteString(mapKey is null ? key : mapKey(key), value);
         }
         writer.WriteEndObject();
     }

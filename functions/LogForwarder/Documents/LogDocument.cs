@@ -169,41 +169,10 @@ internal static class LogDocument
         complete &= FieldCopier.CopyValue(ref reader, field.Value, writer, MaxFieldDepth - 1, ref budget);
     }
 
-    /// <summary>An OTLP record's pod, in Fluent Bit's shape.</summary>
+    /// <summary>An OTLP record's pod, in Fluent Bit's shape, label and annotation keys made safe for the mapping.</summary>
     private static void WriteKubernetes(Utf8JsonWriter writer, KubernetesMetadata pod)
     {
-        writer.WriteStartObject("kubernetes");
-        WriteIfSet(writer, "pod_name", pod.PodName);
-        WriteIfSet(writer, "namespace_name", pod.NamespaceName);
-        WriteIfSet(writer, "pod_id", pod.PodId);
-        WriteIfSet(writer, "container_name", pod.ContainerName);
-        WriteIfSet(writer, "container_image", pod.ContainerImage);
-        WriteIfSet(writer, "docker_id", pod.ContainerId);
-        WriteIfSet(writer, "host", pod.Host);
-        WriteMap(writer, "labels", pod.Labels);
-        WriteMap(writer, "annotations", pod.Annotations);
-        writer.WriteEndObject();
-    }
-
-    private static void WriteIfSet(Utf8JsonWriter writer, string name, string? value)
-    {
-        if (value is not null)
-        {
-            writer.WriteString(name, value);
-        }
-    }
-
-    private static void WriteMap(Utf8JsonWriter writer, string name, IReadOnlyDictionary<string, string> map)
-    {
-        if (map.Count == 0)
-        {
-            return;
-        }
-        writer.WriteStartObject(name);
-        foreach (var (key, value) in map)
-        {
-            writer.WriteString(FieldCopier.SafeName(key), value);
-        }
-        writer.WriteEndObject();
+        writer.WritePropertyName("kubernetes");
+        KubernetesJsonWriter.Write(writer, pod, FieldCopier.SafeName);
     }
 }
