@@ -163,7 +163,7 @@ public sealed class DispatchTests : IAsyncLifetime
     [Fact]
     public async Task A_primary_rate_limit_that_resets_within_the_deadline_is_waited_out()
     {
-        _h.GitHub.FailNext(GitHubOperation.ListWorkflowRuns, GitHubFault.RateLimitReset(DateTimeOffset.UtcNow.AddSeconds(1)));
+        _h.GitHub.FailNext(GitHubOperation.ListWorkflowRuns, GitHubFault.RateLimitReset(TimeProvider.System.GetUtcNow().AddSeconds(1)));
 
         await _h.HandleAsync(_h.RulesText(), "req-1");
 

@@ -101,7 +101,7 @@ public sealed class CrashLoopEndToEndTests(ITestOutputHelper output) : IAsyncLif
     {
         var suffixes = Enumerable.Range(0, 50).Select(i => $"p{i:D2}").ToList();
         _api.AddDeployment("shop", "storm", "5f6a7b8c9", suffixes, ready: 50);
-        var now = DateTimeOffset.UtcNow;
+        var now = TimeProvider.System.GetUtcNow();
         var lines = Enumerable.Range(0, 500).Select(i => PodLogEvents.Line("shop", "storm", "5f6a7b8c9", suffixes[i % 50], $"panic: request {i} failed", now.AddMilliseconds(i)));
         var eventPath = Path.Combine(_scratch, "storm.json");
         await File.WriteAllBytesAsync(eventPath, PodLogEvents.Event(lines, now));

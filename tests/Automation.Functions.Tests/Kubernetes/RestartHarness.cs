@@ -82,7 +82,7 @@ internal sealed class RestartHarness : IAsyncDisposable
     /// <summary>Runs one invocation; returns the response and the log lines it wrote.</summary>
     public async Task<(JsonElement Response, List<JsonElement> Lines)> InvokeAsync(byte[] payload, TimeSpan? timeout = null)
     {
-        var context = new LambdaContext($"req-{Guid.NewGuid():N}", DateTimeOffset.UtcNow + (timeout ?? TimeSpan.FromSeconds(30)), null, null);
+        var context = new LambdaContext($"req-{Guid.NewGuid():N}", TimeProvider.System.GetUtcNow() + (timeout ?? TimeSpan.FromSeconds(30)), null, null);
         var response = await _handler!.HandleAsync(payload, context, CancellationToken.None);
         var lines = _log.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(_linesRead).Select(l => JsonDocument.Parse(l).RootElement.Clone()).ToList();
         _linesRead += lines.Count;

@@ -19,7 +19,7 @@ public sealed class RestartPodTests : IAsyncLifetime
         """;
 
     private RestartHarness _harness = null!;
-    private readonly DateTimeOffset _now = DateTimeOffset.UtcNow;
+    private readonly DateTimeOffset _now = TimeProvider.System.GetUtcNow();
 
     public async Task InitializeAsync() => _harness = await StartAsync();
 

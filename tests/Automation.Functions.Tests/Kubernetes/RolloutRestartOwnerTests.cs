@@ -21,7 +21,7 @@ public sealed class RolloutRestartOwnerTests : IAsyncLifetime
     private const string Oom = "java.lang.OutOfMemoryError: Java heap space";
 
     private RestartHarness _harness = null!;
-    private readonly DateTimeOffset _now = DateTimeOffset.UtcNow;
+    private readonly DateTimeOffset _now = TimeProvider.System.GetUtcNow();
 
     public async Task InitializeAsync() => _harness = await StartAsync();
 

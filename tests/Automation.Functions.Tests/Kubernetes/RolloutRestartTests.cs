@@ -19,7 +19,7 @@ public sealed class RolloutRestartTests : IAsyncLifetime
         """;
 
     private RestartHarness _harness = null!;
-    private readonly DateTimeOffset _now = DateTimeOffset.UtcNow;
+    private readonly DateTimeOffset _now = TimeProvider.System.GetUtcNow();
 
     public async Task InitializeAsync() => _harness = await StartAsync();
 
@@ -49,7 +49,7 @@ public sealed class RolloutRestartTests : IAsyncLifetime
         var restartedAt = Assert.Single(annotations);
         Assert.Equal("kubectl.kubernetes.io/restartedAt", restartedAt.Key);
         var at = DateTimeOffset.Parse(restartedAt.Value!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture);
-        Assert.InRange(at, _now.AddSeconds(-5), DateTimeOffset.UtcNow.AddSeconds(5));
+        Assert.InRange(at, _now.AddSeconds(-5), TimeProvider.System.GetUtcNow().AddSeconds(5));
 
         var stored = Api.Get("deployments", Namespace, "api")!["spec"]!["template"]!["metadata"]!["annotations"]!.AsObject();
         Assert.Equal("true", stored["prometheus.io/scrape"]!.GetValue<string>());

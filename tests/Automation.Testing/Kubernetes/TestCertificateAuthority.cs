@@ -13,7 +13,7 @@ public sealed class TestCertificateAuthority : IDisposable
 {
     public TestCertificateAuthority(string name = "automation-test-cluster-ca")
     {
-        var now = DateTimeOffset.UtcNow;
+        var now = TimeProvider.System.GetUtcNow();
         using var caKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var caRequest = new CertificateRequest($"CN={name}", caKey, HashAlgorithmName.SHA256);
         caRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
