@@ -21,6 +21,7 @@ public static class ActionAudit
         log.Write(severity, "action", json =>
         {
             json.WriteString("audit", "action");
+            json.WriteNumber("auditVersion", DecisionAudit.Version);
             json.WriteString("function", function);
             json.WriteString("requestId", requestId);
             json.WriteString("rule", decision.RuleId);
@@ -28,6 +29,7 @@ public static class ActionAudit
             json.WriteString("detail", DecisionAudit.Cut(result.Detail));
             if (decision.Action is { } action)
             {
+                json.WriteString("target", DecisionAudit.Cut(action.Target));
                 DecisionAudit.WriteAction(json, action);
             }
             if (result.Facts is { Count: > 0 } facts)

@@ -72,7 +72,7 @@ public sealed class KafkaBatchHandler : ILambdaHandler
         var evaluation = await _rules.EvaluateAsync(logs, new Invocation(context.AwsRequestId, context.Deadline), cancellationToken).ConfigureAwait(false);
         foreach (var decision in evaluation.Decisions)
         {
-            DecisionAudit.Write(_log, decision, _settings.FunctionName, context.AwsRequestId, _settings.DryRun);
+            DecisionAudit.Write(_log, decision, logs, _settings.FunctionName, context.AwsRequestId, _settings.DryRun);
         }
 
         var outcome = await _sink.ProcessAsync(new ParsedBatch(kafka, logs, evaluation), context, cancellationToken).ConfigureAwait(false);

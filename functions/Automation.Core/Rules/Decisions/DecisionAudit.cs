@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Automation.Core.Logs;
 using Automation.Core.Telemetry;
 
 namespace Automation.Core.Rules.Decisions;
@@ -12,11 +13,19 @@ public static class DecisionAudit
 {
     internal const int MaxValueLength = 256;
 
-    public static void Write(JsonLog log, Decision decision, string function, string requestId, bool dryRun)
+    /// <summary>The version of the audit lines' schema (docs/audit.md); it changes only when a field changes meaning or goes.</summary>
+    public const int Version = 1;
+
+    /// <summary>At most this many triggering records are listed by their coordinates; triggersTotal counts them all.</summary>
+    internal const int MaxTriggers = 20;
+
+    /// <param name="logs">The batch's log records, which <see cref="Decision.Records"/> index.</param>
+    public static void Write(JsonLog log, Decision decision, IReadOnlyList<LogRecord> logs, string function, string requestId, bool dryRun)
     {
         log.Info("decision", json =>
         {
             json.WriteString("audit", "decision");
+            json.WriteNumber("auditVersion", Version);
             json.WriteString("function", function);
             json.WriteString("requestId", requestId);
             json.WriteString("rule", decision.RuleId);
@@ -27,9 +36,11 @@ public static class DecisionAudit
             json.WriteNumber("windowCount", decision.WindowCount);
             if (decision.Action is { } action)
             {
+                json.WriteString("target", Cut(action.Target));
                 WriteAction(json, action);
             }
             json.WriteString("sample", decision.Sample.ToString());
+            WriteTriggers(json, decision, logs);
             json.WriteBoolean("dryRun", dryRun);
         });
     }
@@ -44,6 +55,19 @@ public static class DecisionAudit
         DecisionOutcome.InProgress => "in_progress",
         _ => "dry_run",
     };
+
+    /// <summary>The Kafka coordinates of the group's records, each once, in batch order, at most <see cref="MaxTriggers"/>.</summary>
+    private static void WriteTriggers(Utf8JsonWriter json, Decision decision, IReadOnlyList<LogRecord> logs)
+    {
+        var triggers = decision.Records.Select(i => logs[i].Source).Distinct().ToList();
+        json.WriteStartArray("triggers");
+        foreach (var trigger in triggers.Take(MaxTriggers))
+        {
+            json.WriteStringValue(trigger.ToString());
+        }
+        json.WriteEndArray();
+        json.WriteNumber("triggersTotal", triggers.Count);
+    }
 
     /// <summary>The action object of an audit line: type, index and rendered parameters (each cut to a bounded length).</summary>
     internal static void WriteAction(Utf8JsonWriter json, RenderedAction action)

@@ -337,10 +337,11 @@ public sealed class DecisionMakerTests
     {
         var rules = Set(Rule("oom", actions: Action("restart_pod", ("pod", "{{ kubernetes.pod_name }}"))));
         var hostilePod = "x\",\"outcome\":\"fired\"" + new string('a', 1000);
-        var decision = Assert.Single(await Decide(Maker(rules, dryRun: true), rules, At(hostilePod, TimeSpan.Zero)));
+        var record = At(hostilePod, TimeSpan.Zero);
+        var decision = Assert.Single(await Decide(Maker(rules, dryRun: true), rules, record));
         var output = new StringWriter();
 
-        DecisionAudit.Write(new JsonLog(output, _time), decision, "PodRestartFunction", "req-9", dryRun: true);
+        DecisionAudit.Write(new JsonLog(output, _time), decision, [record], "PodRestartFunction", "req-9", dryRun: true);
 
         var line = JsonDocument.Parse(Assert.Single(output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries))).RootElement;
         Assert.Equal("decision", line.GetProperty("audit").GetString());
@@ -352,6 +353,26 @@ public sealed class DecisionMakerTests
         Assert.StartsWith("x\",\"outcome\"", pod, StringComparison.Ordinal);
         Assert.True(pod.Length <= DecisionAudit.MaxValueLength + 1);
         Assert.Equal("logs-0@0", line.GetProperty("sample").GetString());
+        Assert.Equal(["logs-0@0"], line.GetProperty("triggers").EnumerateArray().Select(t => t.GetString()));
+        Assert.Equal(1, line.GetProperty("triggersTotal").GetInt32());
+        Assert.True(line.GetProperty("target").GetString()!.Length <= DecisionAudit.MaxValueLength + 1);
+        Assert.Equal(DecisionAudit.Version, line.GetProperty("auditVersion").GetInt32());
+    }
+
+    [Fact]
+    public async Task An_audit_line_lists_a_groups_triggering_records_once_each_up_to_a_bound()
+    {
+        var rules = Set(Rule("oom", Threshold(1, TimeSpan.FromMinutes(2))));
+        var records = Enumerable.Range(0, 30).Select(_ => At("api-1", TimeSpan.Zero)).ToList();
+        var decision = Assert.Single(await Decide(Maker(rules), rules, [.. records, records[0]]));
+        var output = new StringWriter();
+
+        DecisionAudit.Write(new JsonLog(output, _time), decision, [.. records, records[0]], "LogForwarderFunction", "req-1", dryRun: false);
+
+        var line = JsonDocument.Parse(output.ToString()).RootElement;
+        Assert.Equal(records.Take(DecisionAudit.MaxTriggers).Select(r => r.Source.ToString()), line.GetProperty("triggers").EnumerateArray().Select(t => t.GetString()));
+        Assert.Equal(30, line.GetProperty("triggersTotal").GetInt32());
+        Assert.False(line.TryGetProperty("target", out _));
     }
 
     [Fact]
