@@ -16,6 +16,9 @@ namespace Automation.Core.Actions;
 /// </summary>
 public sealed class ActionSink : IBatchSink
 {
+    // Actions are also counted by outcome alone, across action types.
+    private static readonly IReadOnlyList<IReadOnlyList<string>> ByOutcome = [[MetricNames.Outcome]];
+
     private readonly IReadOnlyDictionary<string, IActionExecutor> _executors;
     private readonly FunctionServices _services;
 
@@ -59,8 +62,6 @@ public sealed class ActionSink : IBatchSink
         [new MetricDimension(MetricNames.ActionType, actionType), new MetricDimension(MetricNames.Outcome, ActionAudit.StatusName(status))],
         [MetricValue.Count(MetricNames.Actions, 1), MetricValue.Milliseconds(MetricNames.ActionLatency, elapsed)],
         ByOutcome);
-
-    private static readonly IReadOnlyList<IReadOnlyList<string>> ByOutcome = [[MetricNames.Outcome]];
 
     private async Task<ActionResult> ExecuteAsync(string type, ActionRequest request, CancellationToken cancellationToken)
     {
