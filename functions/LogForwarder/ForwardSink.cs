@@ -57,8 +57,18 @@ internal sealed class ForwardSink : IBatchSink
             return SinkOutcome.Completed;
         }
 
-        var report = await _sender.SendAsync(items, items.Items, (item, result) => DeadLetter(items, item, result), context.Deadline, cancellationToken)
+        var documentLetters = new List<BulkItem>();
+        var report = await _sender.SendAsync(items, items.Items, (item, result) =>
+            {
+                var letter = DeadLetter(items, item, result);
+                if (item.Kind == BulkItemKind.Document)
+                {
+                    documentLetters.Add(letter);
+                }
+                return letter;
+            }, context.Deadline, cancellationToken)
             .ConfigureAwait(false);
+        WriteMetrics(documents, report, documentLetters);
         var unsent = report.Unsent.SelectMany(i => i.Records).ToHashSet();
         await RecordDecisionsAsync(batch, context, unsent, cancellationToken).ConfigureAwait(false);
 
@@ -94,6 +104,21 @@ internal sealed class ForwardSink : IBatchSink
             json.WriteNumber("durationMs", Math.Round(_services.Time.GetElapsedTime(started).TotalMilliseconds, 3));
         });
         return unsent.Count == 0 ? SinkOutcome.Completed : new SinkOutcome([.. unsent]);
+    }
+
+    /// <summary>
+    /// Documents stored in their index, and documents OpenSearch refused for good whose dead letter was stored. A
+    /// document neither (sent again, or its dead letter refused too) is in neither count: its records are retried.
+    /// </summary>
+    private void WriteMetrics(int documents, BulkSendReport report, List<BulkItem> documentLetters)
+    {
+        var unsent = report.Unsent.ToHashSet();
+        var unsentDocuments = report.Unsent.Count(i => i.Kind == BulkItemKind.Document);
+        _services.Metrics.Write(
+        [
+            MetricValue.Count(MetricNames.DocumentsIndexed, documents - documentLetters.Count - unsentDocuments),
+            MetricValue.Count(MetricNames.DocumentsDeadLettered, documentLetters.Count(letter => !unsent.Contains(letter))),
+        ]);
     }
 
     /// <summary>The batch's items: its documents, then its aggregate updates. The caller disposes them.</summary>

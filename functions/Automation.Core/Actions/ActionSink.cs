@@ -16,6 +16,9 @@ namespace Automation.Core.Actions;
 /// </summary>
 public sealed class ActionSink : IBatchSink
 {
+    // Actions are also counted by outcome alone, across action types.
+    private static readonly IReadOnlyList<IReadOnlyList<string>> ByOutcome = [[MetricNames.Outcome]];
+
     private readonly IReadOnlyDictionary<string, IActionExecutor> _executors;
     private readonly FunctionServices _services;
 
@@ -46,9 +49,19 @@ public sealed class ActionSink : IBatchSink
 
             var recorded = await RecordAsync(decision, context, result, cancellationToken).ConfigureAwait(false);
             ActionAudit.Write(_services.Log, decision, result, _services.Settings.FunctionName, context.AwsRequestId, elapsed, recorded);
+            WriteMetrics(action.Type, result.Status, elapsed);
         }
         return retry.Count == 0 ? SinkOutcome.Completed : new SinkOutcome(retry);
     }
+
+    /// <summary>
+    /// One line per action: its count and latency by action type and outcome, and by outcome alone, so a circuit that
+    /// opened (suppressed) is one alarm per function whatever the action.
+    /// </summary>
+    private void WriteMetrics(string actionType, ActionStatus status, TimeSpan elapsed) => _services.Metrics.Write(
+        [new MetricDimension(MetricNames.ActionType, actionType), new MetricDimension(MetricNames.Outcome, ActionAudit.StatusName(status))],
+        [MetricValue.Count(MetricNames.Actions, 1), MetricValue.Milliseconds(MetricNames.ActionLatency, elapsed)],
+        ByOutcome);
 
     private async Task<ActionResult> ExecuteAsync(string type, ActionRequest request, CancellationToken cancellationToken)
     {

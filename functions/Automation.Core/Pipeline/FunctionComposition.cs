@@ -53,6 +53,8 @@ public static class FunctionComposition
         ArgumentNullException.ThrowIfNull(function);
         var settings = FunctionSettings.FromEnvironment(function.Name, environment);
         var log = new JsonLog(logOutput, time, settings.LogLevel);
+        // Embedded metrics share the log's stream: CloudWatch Logs extracts them from the function's log group.
+        var metrics = new EmbeddedMetrics(logOutput, time, MetricsOptions.FromEnvironment(environment).Namespace, settings.FunctionName);
 
         // An invalid rules file fails INIT here (RulesValidationException lists every file:line:col problem).
         var rules = RulesLoader.Load(settings.RulesFile);
@@ -63,8 +65,8 @@ public static class FunctionComposition
         var secrets = await FunctionSecrets.LoadAsync(function.SecretVariables, environment, createSecretsClient, cancellationToken)
             .ConfigureAwait(false);
 
-        var sink = function.CreateSink(new FunctionServices(settings, rules, log, secrets, new ActionLedger(store, time), time));
-        var handler = new KafkaBatchHandler(settings, sink, new LogRecordParser(), engine, log, time);
+        var sink = function.CreateSink(new FunctionServices(settings, rules, log, secrets, new ActionLedger(store, time), time) { Metrics = metrics });
+        var handler = new KafkaBatchHandler(settings, sink, new LogRecordParser(), engine, log, time, metrics);
         log.Info("function initialised", json =>
         {
             json.WriteString("function", settings.FunctionName);
@@ -73,6 +75,7 @@ public static class FunctionComposition
             json.WriteString("rulesFile", settings.RulesFile);
             json.WriteNumber("rules", rules.Rules.Count);
             json.WriteString("state", stateName);
+            json.WriteString("metricsNamespace", metrics.Namespace);
             json.WriteStartArray("secrets");
             foreach (var variable in secrets.Variables)
             {

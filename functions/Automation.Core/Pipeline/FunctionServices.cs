@@ -9,4 +9,8 @@ namespace Automation.Core.Pipeline;
 /// <summary>What INIT has built for a function's action stage: its validated settings and rules (the functions'
 /// sections included), log, secrets (already read once), the action ledger (outcomes and budgets, on the function's
 /// state store) and clock.</summary>
-public sealed record FunctionServices(FunctionSettings Settings, RuleSet Rules, JsonLog Log, FunctionSecrets Secrets, ActionLedger Ledger, TimeProvider Time);
+public sealed record FunctionServices(FunctionSettings Settings, RuleSet Rules, JsonLog Log, FunctionSecrets Secrets, ActionLedger Ledger, TimeProvider Time)
+{
+    /// <summary>The function's embedded-metric writer (docs/metrics.md); none unless INIT sets it.</summary>
+    public EmbeddedMetrics Metrics { get; init; } = EmbeddedMetrics.None;
+}

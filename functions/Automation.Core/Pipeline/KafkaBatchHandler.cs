@@ -25,8 +25,11 @@ public sealed class KafkaBatchHandler : ILambdaHandler
     private readonly RuleEngine _rules;
     private readonly JsonLog _log;
     private readonly TimeProvider _time;
+    private readonly EmbeddedMetrics _metrics;
 
-    public KafkaBatchHandler(FunctionSettings settings, IBatchSink sink, LogRecordParser parser, RuleEngine rules, JsonLog log, TimeProvider time)
+    /// <param name="metrics">Where the batch's embedded metrics go; none when not given.</param>
+    public KafkaBatchHandler(
+        FunctionSettings settings, IBatchSink sink, LogRecordParser parser, RuleEngine rules, JsonLog log, TimeProvider time, EmbeddedMetrics? metrics = null)
     {
         _settings = settings;
         _sink = sink;
@@ -34,6 +37,7 @@ public sealed class KafkaBatchHandler : ILambdaHandler
         _rules = rules;
         _log = log;
         _time = time;
+        _metrics = metrics ?? EmbeddedMetrics.None;
     }
 
     public async Task<byte[]> HandleAsync(ReadOnlyMemory<byte> payload, LambdaContext context, CancellationToken cancellationToken)
@@ -94,6 +98,7 @@ public sealed class KafkaBatchHandler : ILambdaHandler
             retry.Count,
             _time.GetElapsedTime(started));
         LogSummary(summary, evaluation);
+        WriteMetrics(summary, evaluation);
 
         if (retry.Count > 0 && !_settings.ReportBatchItemFailures)
         {
@@ -115,6 +120,40 @@ public sealed class KafkaBatchHandler : ILambdaHandler
                 json.WriteString("record", failure.Identifier);
                 json.WriteString("reason", failure.Reason);
             });
+        }
+    }
+
+    /// <summary>
+    /// The batch's metrics: one line by Function, one per rule that matched (Rule: an id from the rules file) and one
+    /// per decision outcome that occurred. Counts that are zero for a rule or outcome are left out (graphs fill them).
+    /// </summary>
+    private void WriteMetrics(BatchSummary summary, RuleEvaluation evaluation)
+    {
+        _metrics.Write(
+        [
+            MetricValue.Count(MetricNames.RecordsIn, summary.Records),
+            MetricValue.Count(MetricNames.LogRecords, summary.LogRecords),
+            MetricValue.Count(MetricNames.DecodeFailures, summary.DecodeFailures),
+            MetricValue.Count(MetricNames.ParseFailures, summary.ParseFailures),
+            MetricValue.Count(MetricNames.Matches, evaluation.Matches.Total),
+            MetricValue.Count(MetricNames.RecordsRetried, summary.Retried),
+            MetricValue.Milliseconds(MetricNames.BatchDuration, summary.Duration),
+        ]);
+
+        var rules = _rules.Rules.Rules;
+        for (var rule = 0; rule < evaluation.Matches.RuleCount && rule < rules.Count; rule++)
+        {
+            if (evaluation.Matches.RecordsOf(rule).Count is var matches and > 0)
+            {
+                _metrics.Write([new MetricDimension(MetricNames.Rule, rules[rule].Id)], [MetricValue.Count(MetricNames.Matches, matches)]);
+            }
+        }
+
+        foreach (var outcome in evaluation.Decisions.GroupBy(d => d.Outcome).OrderBy(g => g.Key))
+        {
+            _metrics.Write(
+                [new MetricDimension(MetricNames.Outcome, DecisionAudit.OutcomeName(outcome.Key))],
+                [MetricValue.Count(MetricNames.Decisions, outcome.Count())]);
         }
     }
 
