@@ -57,17 +57,7 @@ internal static class LogDocument
         }
         WriteFields(writer, log.Fields, log.Format == LogFormat.Otlp ? PromotedOtlp : PromotedJson);
 
-        writer.WriteStartObject("kafka");
-        writer.WriteString("topic", log.Source.Topic);
-        writer.WriteNumber("partition", log.Source.Partition);
-        writer.WriteNumber("offset", log.Source.Offset);
-        writer.WriteEndObject();
-        writer.WriteStartArray("rules");
-        foreach (var rule in rules ?? [])
-        {
-            writer.WriteStringValue(rule);
-        }
-        writer.WriteEndArray();
+        WriteKafkaAndRules(writer, log, rules);
         writer.WriteEndObject();
     }
 
@@ -83,6 +73,13 @@ internal static class LogDocument
             writer.WriteString("level", level);
         }
         writer.WriteString("document_error", problem);
+        WriteKafkaAndRules(writer, log, rules);
+        writer.WriteEndObject();
+    }
+
+    /// <summary>Where the record is in Kafka, and the rules that matched it: every document ends with these.</summary>
+    private static void WriteKafkaAndRules(Utf8JsonWriter writer, LogRecord log, IReadOnlyList<string>? rules)
+    {
         writer.WriteStartObject("kafka");
         writer.WriteString("topic", log.Source.Topic);
         writer.WriteNumber("partition", log.Source.Partition);
@@ -94,7 +91,6 @@ internal static class LogDocument
             writer.WriteStringValue(rule);
         }
         writer.WriteEndArray();
-        writer.WriteEndObject();
     }
 
     /// <summary>A JSON record's own <c>kubernetes</c> object (never one from the application's line), bounded.</summary>

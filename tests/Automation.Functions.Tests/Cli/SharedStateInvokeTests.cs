@@ -24,17 +24,7 @@ public sealed class SharedStateInvokeTests : IDisposable
         using var client = MotoDynamoDb.Client(_moto);
         var table = await MotoDynamoDb.CreateTableAsync(client);
         var rules = Path.Combine(_scratch, "rules.yaml");
-        await File.WriteAllTextAsync(rules, """
-            version: 1
-            rules:
-              - id: oom
-                match: { contains: OutOfMemoryError }
-                cooldown: 15m
-                actions:
-                  - type: restart_pod
-                    namespace: "{{ kubernetes.namespace_name }}"
-                    pod: "{{ kubernetes.pod_name }}"
-            """);
+        await File.WriteAllTextAsync(rules, SampleRules.OomRestartWithCooldown);
         var environment = new Dictionary<string, string>
         {
             ["STATE_TABLE"] = table,

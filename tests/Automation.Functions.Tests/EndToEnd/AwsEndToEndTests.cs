@@ -71,17 +71,7 @@ public sealed class AwsEndToEndTests(PublishedBootstrap bootstrap, MotoServer mo
         using var dynamo = MotoDynamoDb.Client(moto);
         var table = await MotoDynamoDb.CreateTableAsync(dynamo);
         var rules = Path.Combine(_scratch, "rules.yaml");
-        await File.WriteAllTextAsync(rules, """
-            version: 1
-            rules:
-              - id: oom
-                match: { contains: OutOfMemoryError }
-                cooldown: 15m
-                actions:
-                  - type: restart_pod
-                    namespace: "{{ kubernetes.namespace_name }}"
-                    pod: "{{ kubernetes.pod_name }}"
-            """);
+        await File.WriteAllTextAsync(rules, SampleRules.OomRestartWithCooldown);
         Assert.Single(RulesLoader.Load(rules).Rules);
         var environment = AwsEnvironment(
             ("AWS_ENDPOINT_URL_DYNAMODB", moto.Endpoint.ToString()),

@@ -33,6 +33,9 @@ public sealed class DecisionMaker
     private readonly DecisionScope _scope;
     private readonly bool _dryRun;
 
+    // Per action of the rules, its target's parameters in name order, worked out once: targets are built per record.
+    private readonly Dictionary<RuleAction, TargetParameter[]> _targetParameters = new(ReferenceEqualityComparer.Instance);
+
     public DecisionMaker(RuleSet rules, IRuleStateStore store, TimeProvider time, DecisionScope scope, bool dryRun)
     {
         _rules = rules;
@@ -40,6 +43,10 @@ public sealed class DecisionMaker
         _time = time;
         _scope = scope;
         _dryRun = dryRun;
+        foreach (var action in rules.Rules.SelectMany(r => r.Actions))
+        {
+            _targetParameters[action] = TargetParameters(action);
+        }
     }
 
     public async Task<IReadOnlyList<Decision>> DecideAsync(IReadOnlyList<LogRecord> records, BatchMatches matches, Invocation invocation, CancellationToken cancellationToken)
@@ -232,7 +239,7 @@ public sealed class DecisionMaker
         return "";
     }
 
-    private static RenderedAction Render(RuleAction action, int index, LogRecord record, MatchFacts facts)
+    private RenderedAction Render(RuleAction action, int index, LogRecord record, MatchFacts facts)
     {
         var parameters = action.Parameters.ToDictionary(p => p.Key, p => TemplateRenderer.Render(p.Value, record, facts), StringComparer.Ordinal);
         return new RenderedAction(action.Type, index, parameters, TargetText(action, record));
@@ -243,25 +250,20 @@ public sealed class DecisionMaker
     /// action acts on, stable across batches however the counts and lines change. Sorted by name, so it does not
     /// depend on file order.
     /// </summary>
-    private static string TargetText(RuleAction action, LogRecord record)
+    private string TargetText(RuleAction action, LogRecord record)
     {
         var text = new StringBuilder(action.Type);
-        // A parameter left out that the executor takes from the record (restart_pod's namespace and pod,
-        // rollout_restart's namespace and the pod's owner) is part of the target too: without it every pod would share
-        // one cooldown.
-        var defaults = ActionCatalog.Find(action.Type)?.Parameters
-            .Where(p => !action.Parameters.ContainsKey(p.Name))
-            .Select(p => (p.Name, Template: (Template?)null, Default: ActionCatalog.TargetDefault(action.Type, p, record)))
-            .Where(p => p.Default is not null) ?? [];
-        var parameters = action.Parameters.Select(p => (Name: p.Key, Template: (Template?)p.Value, Default: (string?)null)).Concat(defaults);
-        foreach (var (name, template, fromRecord) in parameters.OrderBy(p => p.Name, StringComparer.Ordinal))
+        foreach (var (name, template, defaultParameter) in _targetParameters[action])
         {
-            text.Append(' ').Append(name).Append('=');
             if (template is null)
             {
-                text.Append(fromRecord);
+                if (ActionCatalog.TargetDefault(action.Type, defaultParameter!, record) is { } fromRecord)
+                {
+                    text.Append(' ').Append(name).Append('=').Append(fromRecord);
+                }
                 continue;
             }
+            text.Append(' ').Append(name).Append('=');
             foreach (var part in template.Parts)
             {
                 text.Append(part switch
@@ -275,6 +277,22 @@ public sealed class DecisionMaker
             }
         }
         return text.ToString();
+    }
+
+    /// <summary>
+    /// The parameters that make an action's target, in name order: the rule's own, and those it leaves out that the
+    /// executor takes from the record (restart_pod's namespace and pod, rollout_restart's namespace and the pod's
+    /// owner) — without these every pod would share one cooldown.
+    /// </summary>
+    private static TargetParameter[] TargetParameters(RuleAction action)
+    {
+        var defaults = ActionCatalog.Find(action.Type)?.Parameters
+            .Where(p => p.DefaultField is not null && !action.Parameters.ContainsKey(p.Name))
+            .Select(p => new TargetParameter(p.Name, null, p)) ?? [];
+        return action.Parameters.Select(p => new TargetParameter(p.Key, p.Value, null))
+            .Concat(defaults)
+            .OrderBy(p => p.Name, StringComparer.Ordinal)
+            .ToArray();
     }
 
     private string CounterKey(Rule rule, string group) => $"count|{_scope.Name}|{rule.Id}|{group}";
@@ -305,6 +323,9 @@ public sealed class DecisionMaker
     }
 
     private sealed record MatchGroup(string Key, List<int> Records);
+
+    /// <summary>A parameter of an action's target: the rule's template, or the catalog parameter the record fills in.</summary>
+    private readonly record struct TargetParameter(string Name, Template? Template, ActionParameter? DefaultParameter);
 
     private sealed record GroupCount(long WindowCount, DateTimeOffset FirstSeen, DateTimeOffset LastSeen);
 }

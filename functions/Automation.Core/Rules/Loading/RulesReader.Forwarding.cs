@@ -122,7 +122,7 @@ internal sealed partial class RulesReader
         }
         if (map.Find(SamplesKey) is { } samples)
         {
-            if (samples.Value is YamlScalar { Kind: ScalarKind.Int } s && int.TryParse(s.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n <= ForwardingSettings.MaxSamples)
+            if (IntegerIn(samples.Value, 0, ForwardingSettings.MaxSamples) is { } n)
             {
                 settings = settings with { Samples = n };
             }

@@ -167,8 +167,7 @@ internal sealed partial class RulesReader
 
     private int? WholeNumber(YamlNode node, string what, int min, int max)
     {
-        if (node is YamlScalar { Kind: ScalarKind.Int } s
-            && int.TryParse(s.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max)
+        if (IntegerIn(node, min, max) is { } n)
         {
             return n;
         }

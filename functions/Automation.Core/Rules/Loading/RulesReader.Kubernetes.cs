@@ -80,7 +80,7 @@ internal sealed partial class RulesReader
         var minReady = 1;
         if (map.Find("min_ready_replicas") is { } minEntry)
         {
-            if (minEntry.Value is YamlScalar { Kind: ScalarKind.Int } s && int.TryParse(s.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var n))
+            if (IntegerIn(minEntry.Value, 0) is { } n)
             {
                 minReady = n;
             }
@@ -249,7 +249,7 @@ internal sealed partial class RulesReader
         int? count = null;
         if (map.Find("count") is { } countEntry)
         {
-            if (countEntry.Value is YamlScalar { Kind: ScalarKind.Int } s && int.TryParse(s.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= 1)
+            if (IntegerIn(countEntry.Value, 1) is { } n)
             {
                 count = n;
             }

@@ -65,6 +65,13 @@ internal sealed partial class RulesReader
         }
     }
 
+    /// <summary>A YAML integer from <paramref name="min"/> to <paramref name="max"/>; null otherwise (the caller says what it expected).</summary>
+    private static int? IntegerIn(YamlNode node, int min, int max = int.MaxValue) =>
+        node is YamlScalar { Kind: ScalarKind.Int } s
+        && int.TryParse(s.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max
+            ? n
+            : null;
+
     private bool? Bool(YamlNode node, string what)
     {
         if (node is YamlScalar { Kind: ScalarKind.Bool } scalar)

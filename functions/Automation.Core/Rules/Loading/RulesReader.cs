@@ -184,7 +184,7 @@ internal sealed partial class RulesReader(ProblemCollector problems)
         int? count = null;
         if (map.Find(RulesKeys.Count) is { } countEntry)
         {
-            if (countEntry.Value is YamlScalar { Kind: ScalarKind.Int } s && int.TryParse(s.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n) && n >= 1)
+            if (IntegerIn(countEntry.Value, 1) is { } n)
             {
                 count = n;
             }
