@@ -15,4 +15,14 @@ public sealed record Rule(
     Threshold? Threshold,
     TimeSpan? Cooldown,
     IReadOnlyList<RuleAction> Actions,
-    SourceLocation Location);
+    SourceLocation Location)
+{
+    /// <summary>The earlier step of a ladder this rule escalates from; null when its actions need none.</summary>
+    public Escalation? EscalateAfter { get; init; }
+
+    /// <summary>
+    /// After the rule fired for a group, a quiet period: no match of the group for this long records one
+    /// <c>resolved</c> decision (and notifies). Null: the rule never resolves.
+    /// </summary>
+    public TimeSpan? ResolveAfter { get; init; }
+}

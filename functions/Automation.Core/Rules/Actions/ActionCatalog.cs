@@ -16,6 +16,22 @@ public static class ActionCatalog
     public const string RolloutRestart = "rollout_restart";
     public const string GitHubWorkflow = "github_workflow";
     public const string Forward = "forward";
+    public const string Notify = "notify";
+
+    /// <summary>
+    /// The function of an action type every action function runs: the one that runs the rule's other actions (it
+    /// reports on them). A rule whose only actions are notify is decided by <see cref="NotifyOnlyFunction"/>.
+    /// </summary>
+    public const string RulesOwnFunction = "the function of the rule's other actions";
+
+    /// <summary>Decides rules that only notify: the function with the smallest batches, so people hear first.</summary>
+    public const string NotifyOnlyFunction = PodRestartFunction;
+
+    /// <summary>What notify may be sent on: the outcomes of the rule's other actions, and the rule's recovery.</summary>
+    public static IReadOnlyList<string> NotifyEvents { get; } = ["fired", "suppressed", "failed", "resolved"];
+
+    /// <summary>Where notify may send: a Slack-compatible incoming webhook, an SQS queue (docs/notify.md).</summary>
+    public static IReadOnlyList<string> NotifyChannels { get; } = ["webhook", "sqs"];
 
     /// <summary>The action's own key in a rules file; every other key is a parameter.</summary>
     public const string TypeKey = "type";
@@ -54,6 +70,13 @@ public static class ActionCatalog
         new(Forward, LogForwarderFunction, "Forward the matching records to OpenSearch, annotated with the rule.",
         [
             Optional("index", "The index to write to; default: the function's configured index."),
+        ]),
+        new(Notify, RulesOwnFunction,
+            "Tell people what the rule's other actions did (fired, suppressed, failed) and when the rule resolved: a message to a Slack-compatible webhook and/or an SQS queue.",
+        [
+            new("on", ActionParameterKind.ChoiceList, Required: false, "When to notify; default: all of fired, suppressed, failed, resolved.", NotifyEvents),
+            new("to", ActionParameterKind.ChoiceList, Required: false, "Where to send; default: every channel the function is configured with.", NotifyChannels),
+            Optional("text", "The message's first line (a template); default: the rule, what happened and the match counts."),
         ]),
     ];
 

@@ -20,4 +20,10 @@ public enum ActionParameterKind
     /// (e.g. <c>inputs.version</c>), so every parameter stays one template.
     /// </summary>
     TemplateMap,
+
+    /// <summary>
+    /// A list of <see cref="ActionParameter.AllowedValues"/> (or one of them alone), each at most once; kept as one
+    /// literal parameter, the values in the catalog's order joined by commas.
+    /// </summary>
+    ChoiceList,
 }

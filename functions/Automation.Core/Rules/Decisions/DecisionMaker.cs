@@ -36,6 +36,8 @@ public sealed class DecisionMaker
     // Per action of the rules, its target's parameters in name order, worked out once: targets are built per record.
     private readonly Dictionary<RuleAction, TargetParameter[]> _targetParameters = new(ReferenceEqualityComparer.Instance);
 
+    private readonly Dictionary<string, Rule> _rulesById;
+
     public DecisionMaker(RuleSet rules, IRuleStateStore store, TimeProvider time, DecisionScope scope, bool dryRun)
     {
         _rules = rules;
@@ -47,6 +49,7 @@ public sealed class DecisionMaker
         {
             _targetParameters[action] = TargetParameters(action);
         }
+        _rulesById = rules.Rules.ToDictionary(r => r.Id, StringComparer.Ordinal);
     }
 
     public async Task<IReadOnlyList<Decision>> DecideAsync(IReadOnlyList<LogRecord> records, BatchMatches matches, Invocation invocation, CancellationToken cancellationToken)
@@ -70,6 +73,17 @@ public sealed class DecisionMaker
         await ForEachAsync(work.Count, async (i, token) =>
             counts[i] = await CountAsync(work[i].Rule, work[i].Group, records, now, token).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
 
+        // Rules that escalate look up their earlier step in the ledger and count their matches since it ran, for every
+        // group that matched, below its threshold or not: "since" must not miss a batch.
+        var escalations = new EscalationStatus?[work.Count];
+        await ForEachAsync(work.Count, async (i, token) =>
+        {
+            if (work[i].Rule.EscalateAfter is { } step)
+            {
+                escalations[i] = await CheckEscalationAsync(work[i].Rule, step, work[i].Group, records, now, token).ConfigureAwait(false);
+            }
+        }, cancellationToken).ConfigureAwait(false);
+
         // Decisions are planned in rule and group order. Every action is claimed in the ledger before it may run, so a
         // redelivered batch finds it done. Groups may share an action target, so each ledger key is claimed once, by its
         // first group in that order; the claims then go out at once and their answers settle the plan: the same
@@ -91,6 +105,15 @@ public sealed class DecisionMaker
             }
 
             var met = rule.Threshold is { } t ? $"{count.WindowCount} matches within {Durations.Format(t.Within)} (threshold {t.Count})" : "matched";
+            if (escalations[i] is { } escalation)
+            {
+                if (!escalation.Met)
+                {
+                    decisions.Add(Decide(rule, DecisionOutcome.NotEscalated, $"{met}; {escalation.Reason}", group, last, count.WindowCount, action: null));
+                    continue;
+                }
+                met += "; " + escalation.Reason;
+            }
             if (rule.Actions.Count == 0)
             {
                 decisions.Add(Decide(rule, DecisionOutcome.Fired, met + "; the rule has no actions, it only counts", group, last, count.WindowCount, action: null));
@@ -101,7 +124,7 @@ public sealed class DecisionMaker
             for (var actionIndex = 0; actionIndex < rule.Actions.Count; actionIndex++)
             {
                 var action = rule.Actions[actionIndex];
-                if (!_scope.Decides(action))
+                if (!_scope.Decides(rule, action))
                 {
                     continue;
                 }
@@ -175,6 +198,59 @@ public sealed class DecisionMaker
         return planned with { Outcome = outcome, Reason = reason, LedgerKey = null };
     }
 
+    /// <summary>
+    /// Whether the earlier step of <paramref name="rule"/>'s ladder ran for the target its action would have for this
+    /// group's last record, within the window, and the rule has matched often enough since. A succeeded outcome counts
+    /// (a failed or suppressed step is not a step taken); in dry-run a planned step counts too, so a rehearsal shows
+    /// the whole ladder. Matches since are this group's records logged after the step's outcome, counted in the state
+    /// store under that run, so a new run of the step starts the count again.
+    /// </summary>
+    private async Task<EscalationStatus> CheckEscalationAsync(Rule rule, Escalation step, MatchGroup group, IReadOnlyList<LogRecord> records, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var earlier = _rulesById[step.RuleId];
+        var target = TargetText(earlier.Actions[step.ActionIndex], records[group.Records[^1]]);
+        var key = $"cooldown|{earlier.Id}|{step.ActionIndex}|{target}";
+        var what = $"escalates after {step.ActionType} of rule {earlier.Id} for {target}";
+        var entry = await _store.ReadAsync(key, cancellationToken).ConfigureAwait(false);
+        var ran = RanAt(entry, now - step.Within);
+        if (ran is null && _dryRun)
+        {
+            var plan = await _store.ReadAsync("dry-run|" + key, cancellationToken).ConfigureAwait(false);
+            if (RanAt(plan, now - step.Within) is { } planned)
+            {
+                (entry, ran) = (plan, planned);
+            }
+        }
+        if (ran is not { } ranAt)
+        {
+            var last = entry is null ? "none recorded"
+                : entry.State == LedgerState.Succeeded ? $"it last ran at {Time(entry.OutcomeAt ?? entry.ClaimedAt)}"
+                : $"its last attempt, at {Time(entry.ClaimedAt)}, is {LedgerStates.Name(entry.State)}";
+            return new EscalationStatus(false, $"{what}, which has not run within {Durations.Format(step.Within)} ({last})");
+        }
+
+        var since = group.Records.Count(index => WindowTime(records[index], now) > ranAt);
+        var sinceKey = $"since|{_scope.Name}|{rule.Id}|{group.Key}|{entry!.RequestId}@{Time(ranAt)}";
+        var additions = since == 0 ? [] : new[] { new BucketCount(ranAt, since) };
+        var total = await _store.AddAndCountAsync(sinceKey, additions, now - ranAt + TimeSpan.FromSeconds(1), now, cancellationToken).ConfigureAwait(false);
+        var state = entry.State == LedgerState.DryRun ? "planned in dry-run" : "succeeded";
+        return total >= step.StillMatching
+            ? new EscalationStatus(true, $"escalating: {step.ActionType} of rule {earlier.Id} ran at {Time(ranAt)} ({state}, request {entry.RequestId}) and this rule matched {total} times since (still_matching {step.StillMatching})")
+            : new EscalationStatus(false, $"{what}, which ran at {Time(ranAt)} ({state}, request {entry.RequestId}); {total} of {step.StillMatching} matches since: not escalating yet");
+    }
+
+    /// <summary>When the entry's step was taken, if it was and not before <paramref name="from"/>: a succeeded outcome, or a dry-run plan.</summary>
+    private static DateTimeOffset? RanAt(LedgerEntry? entry, DateTimeOffset from)
+    {
+        var at = entry switch
+        {
+            { State: LedgerState.Succeeded, OutcomeAt: { } outcomeAt } => outcomeAt,
+            { State: LedgerState.DryRun } => entry.ClaimedAt,
+            _ => (DateTimeOffset?)null,
+        };
+        return at >= from ? at : null;
+    }
+
     private async Task<GroupCount> CountAsync(Rule rule, MatchGroup group, IReadOnlyList<LogRecord> records, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var times = group.Records.Select(i => WindowTime(records[i], now)).ToList();
@@ -234,7 +310,7 @@ public sealed class DecisionMaker
         }
         if (rule.Threshold is null)
         {
-            return string.Join(" | ", rule.Actions.Where(_scope.Decides).Select(action => TargetText(action, record)));
+            return string.Join(" | ", rule.Actions.Where(action => _scope.Decides(rule, action)).Select(action => TargetText(action, record)));
         }
         return "";
     }
@@ -328,4 +404,6 @@ public sealed class DecisionMaker
     private readonly record struct TargetParameter(string Name, Template? Template, ActionParameter? DefaultParameter);
 
     private sealed record GroupCount(long WindowCount, DateTimeOffset FirstSeen, DateTimeOffset LastSeen);
+
+    private sealed record EscalationStatus(bool Met, string Reason);
 }

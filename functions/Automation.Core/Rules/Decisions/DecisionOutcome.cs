@@ -26,4 +26,10 @@ public enum DecisionOutcome
     /// lease has not ended: the records are handed back for redelivery, to find it done or take it over.
     /// </summary>
     InProgress,
+
+    /// <summary>
+    /// The rule escalates after another rule's action (escalate_after), and that earlier step has not run for this
+    /// target within its window, or this rule has not matched often enough since it ran to show it did not help.
+    /// </summary>
+    NotEscalated,
 }

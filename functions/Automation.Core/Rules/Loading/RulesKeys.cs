@@ -15,6 +15,12 @@ internal static class RulesKeys
     public const string Threshold = "threshold";
     public const string Cooldown = "cooldown";
     public const string Actions = "actions";
+    public const string EscalateAfter = "escalate_after";
+    public const string ResolveAfter = "resolve_after";
+
+    public const string RuleKey = "rule";
+    public const string ActionKey = "action";
+    public const string StillMatching = "still_matching";
 
     public const string Count = "count";
     public const string Within = "within";
@@ -38,7 +44,9 @@ internal static class RulesKeys
 
     public static IReadOnlyList<string> RuleSet { get; } = [Version, Rules, Kubernetes, GitHub, Forwarding];
 
-    public static IReadOnlyList<string> Rule { get; } = [Id, Description, Match, Threshold, Cooldown, Actions];
+    public static IReadOnlyList<string> Rule { get; } = [Id, Description, Match, Threshold, Cooldown, EscalateAfter, ResolveAfter, Actions];
+
+    public static IReadOnlyList<string> EscalationKeys { get; } = [RuleKey, ActionKey, Within, StillMatching];
 
     public static IReadOnlyList<string> ThresholdKeys { get; } = [Count, Within, GroupBy];
 

@@ -81,6 +81,13 @@ internal sealed partial class RulesReader
                 parameters[name] = Template.Parse(choice); // the allowed values hold no {{ }}
                 return;
 
+            case ActionParameterKind.ChoiceList:
+                if (ReadChoiceList(parameter, value) is { } list)
+                {
+                    parameters[name] = Template.Parse(list); // the allowed values hold no {{ }} or commas
+                }
+                return;
+
             case ActionParameterKind.TemplateMap:
                 if (value is not YamlMapping map)
                 {
@@ -126,6 +133,42 @@ internal sealed partial class RulesReader
                 parameters[name] = template;
                 return;
         }
+    }
+
+    /// <summary>A list of allowed values, or one alone; each at most once. Null after reporting a problem.</summary>
+    private string? ReadChoiceList(ActionParameter parameter, YamlNode value)
+    {
+        var name = parameter.Name;
+        IReadOnlyList<YamlNode> items = value is YamlSequence sequence ? sequence.Items : [value];
+        if (items.Count == 0)
+        {
+            _problems.At(value, $"{name} is empty: list some of {string.Join(", ", parameter.AllowedValues)}, or leave {name} out for all of them");
+            return null;
+        }
+        var chosen = new HashSet<string>(StringComparer.Ordinal);
+        var ok = true;
+        foreach (var item in items)
+        {
+            if (Text(item, name) is not { } choice)
+            {
+                ok = false;
+                continue;
+            }
+            if (!parameter.AllowedValues.Contains(choice))
+            {
+                var closest = KeySuggestions.Closest(choice, parameter.AllowedValues);
+                var advice = closest is null ? "" : $" (did you mean '{closest}'?)";
+                _problems.At(item, $"{name} '{Shorten(choice)}'{advice} is not one of {string.Join(", ", parameter.AllowedValues)}");
+                ok = false;
+                continue;
+            }
+            if (!chosen.Add(choice))
+            {
+                _problems.At(item, $"'{choice}' is already in {name}");
+                ok = false;
+            }
+        }
+        return ok ? string.Join(",", parameter.AllowedValues.Where(chosen.Contains)) : null;
     }
 
     /// <summary>Parses a template; with a group_by, its record fields must be group_by fields (message and level excepted).</summary>

@@ -50,13 +50,19 @@ internal sealed partial class RulesReader(ProblemCollector problems)
             if (Sequence(rulesEntry.Value, "rules", "a list of rules, each starting with '- id:'") is { } list)
             {
                 var ids = new Dictionary<string, YamlNode>(StringComparer.Ordinal);
+                var escalations = new List<PendingEscalation>();
                 foreach (var item in list.Items)
                 {
-                    if (ReadRule(item, ids) is { } rule)
+                    if (ReadRule(item, ids, out var escalation) is { } rule)
                     {
+                        if (escalation is not null)
+                        {
+                            escalations.Add(escalation with { RuleIndex = rules.Count });
+                        }
                         rules.Add(rule);
                     }
                 }
+                ResolveEscalations(rules, escalations);
             }
         }
         else
@@ -73,11 +79,12 @@ internal sealed partial class RulesReader(ProblemCollector problems)
         return _problems.Count == 0 ? new RuleSet(_problems.Source, rules, kubernetes, github, forwarding) : null;
     }
 
-    private Rule? ReadRule(YamlNode node, Dictionary<string, YamlNode> ids)
+    private Rule? ReadRule(YamlNode node, Dictionary<string, YamlNode> ids, out PendingEscalation? escalation)
     {
+        escalation = null;
         if (node is not YamlMapping map)
         {
-            Expected(node, "a rule", "a mapping with id:, match: and optionally description:, threshold:, cooldown:, actions:");
+            Expected(node, "a rule", "a mapping with id:, match: and optionally description:, threshold:, cooldown:, escalate_after:, resolve_after:, actions:");
             return null;
         }
         var before = _problems.Count;
@@ -123,6 +130,17 @@ internal sealed partial class RulesReader(ProblemCollector problems)
             cooldown = Duration(cooldownEntry.Value, RulesKeys.Cooldown);
         }
 
+        if (map.Find(RulesKeys.EscalateAfter) is { } escalationEntry)
+        {
+            escalation = ReadEscalation(escalationEntry.Value);
+        }
+
+        TimeSpan? resolveAfter = null;
+        if (map.Find(RulesKeys.ResolveAfter) is { } resolveEntry)
+        {
+            resolveAfter = Duration(resolveEntry.Value, RulesKeys.ResolveAfter);
+        }
+
         var actions = new List<RuleAction>();
         if (map.Find(RulesKeys.Actions) is { } actionsEntry
             && Sequence(actionsEntry.Value, "actions", "a list of actions, each starting with '- type:' (for none, leave actions out or write actions: [])") is { } list)
@@ -142,7 +160,12 @@ internal sealed partial class RulesReader(ProblemCollector problems)
         {
             return null;
         }
-        return new Rule(id, description, match, threshold, cooldown, actions, _problems.LocationOf(map.Start));
+        if (escalation is not null && actions.Count == 0)
+        {
+            _problems.At(escalation.Map, "escalate_after holds back a rule's actions, and this rule has none");
+            return null;
+        }
+        return new Rule(id, description, match, threshold, cooldown, actions, _problems.LocationOf(map.Start)) { ResolveAfter = resolveAfter };
     }
 
     private string? ReadId(YamlNode node, Dictionary<string, YamlNode> ids)

@@ -26,7 +26,7 @@ public sealed class ActionCatalogTests
             var names = type.Parameters.Select(p => p.Name).ToList();
             Assert.Equal(names.Count, names.Distinct().Count());
             Assert.DoesNotContain(ActionCatalog.TypeKey, names);
-            Assert.All(type.Parameters, p => Assert.Equal(p.Kind == ActionParameterKind.Choice, p.AllowedValues.Count > 0));
+            Assert.All(type.Parameters, p => Assert.Equal(p.Kind is ActionParameterKind.Choice or ActionParameterKind.ChoiceList, p.AllowedValues.Count > 0));
             Assert.False(string.IsNullOrWhiteSpace(type.Description));
         }
     }

@@ -16,8 +16,10 @@ public sealed class DecisionScopeTests
     [InlineData("LogForwarderFunction", "restart_pod", false)]
     public void A_function_decides_exactly_the_actions_the_catalog_gives_it(string function, string type, bool decides)
     {
-        Assert.Equal(decides, DecisionScope.ForFunction(function).Decides(Action(type)));
+        var action = Action(type);
+        Assert.Equal(decides, DecisionScope.ForFunction(function).Decides(Rule("r", actions: action), action));
         Assert.Equal(ActionCatalog.Find(type)!.Function == function, decides);
+        Assert.Equal(decides, DecisionScope.ForFunction(function).Decides(Rule("r", actions: action)));
     }
 
     [Fact]
@@ -28,5 +30,31 @@ public sealed class DecisionScopeTests
         Assert.True(DecisionScope.ForFunction(ActionCatalog.LogForwarderFunction).Decides(countOnly));
         Assert.False(DecisionScope.ForFunction(ActionCatalog.PodRestartFunction).Decides(countOnly));
         Assert.False(DecisionScope.ForFunction(ActionCatalog.RollbackFunction).Decides(countOnly));
+    }
+
+    [Theory]
+    [InlineData("rollout_restart", "PodRestartFunction")]
+    [InlineData("github_workflow", "RollbackFunction")]
+    [InlineData("forward", "PodRestartFunction")]
+    public void Notify_is_decided_by_the_function_that_runs_the_rules_restarts_or_rollbacks(string other, string notifier)
+    {
+        var notify = Action("notify");
+        var rule = Rule("r", actions: [Action(other), notify]);
+
+        foreach (var function in new[] { ActionCatalog.PodRestartFunction, ActionCatalog.RollbackFunction, ActionCatalog.LogForwarderFunction })
+        {
+            Assert.Equal(function == notifier, DecisionScope.ForFunction(function).Decides(rule, notify));
+        }
+    }
+
+    [Fact]
+    public void A_rule_that_only_notifies_is_decided_by_one_function()
+    {
+        var notify = Action("notify");
+        var rule = Rule("r", actions: notify);
+
+        Assert.True(DecisionScope.ForFunction(ActionCatalog.NotifyOnlyFunction).Decides(rule));
+        Assert.Single(new[] { ActionCatalog.PodRestartFunction, ActionCatalog.RollbackFunction, ActionCatalog.LogForwarderFunction },
+            function => DecisionScope.ForFunction(function).Decides(rule, notify));
     }
 }

@@ -33,7 +33,7 @@ public sealed class ActionProblemTests
     [Fact]
     public void An_action_without_type_is_reported_at_the_action()
     {
-        SingleProblem(Actions("- index: logs"), 6, 9, "an action needs a type: one of restart_pod, rollout_restart, github_workflow, forward");
+        SingleProblem(Actions("- index: logs"), 6, 9, "an action needs a type: one of restart_pod, rollout_restart, github_workflow, forward, notify");
     }
 
     [Fact]
@@ -46,13 +46,13 @@ public sealed class ActionProblemTests
     public void A_mistyped_action_type_gets_a_suggestion()
     {
         SingleProblem(Actions("- type: rollout-restart"), 6, 15,
-            "unknown action type 'rollout-restart' (did you mean 'rollout_restart'?): the types are restart_pod, rollout_restart, github_workflow, forward");
+            "unknown action type 'rollout-restart' (did you mean 'rollout_restart'?): the types are restart_pod, rollout_restart, github_workflow, forward, notify");
     }
 
     [Fact]
     public void An_unknown_action_type_lists_the_types()
     {
-        SingleProblem(Actions("- type: page_oncall"), 6, 15, "unknown action type 'page_oncall': the types are restart_pod, rollout_restart, github_workflow, forward");
+        SingleProblem(Actions("- type: page_oncall"), 6, 15, "unknown action type 'page_oncall': the types are restart_pod, rollout_restart, github_workflow, forward, notify");
     }
 
     [Fact]

@@ -110,7 +110,7 @@ public sealed class RuleProblemTests
     public void An_unknown_rule_key_near_a_known_one_gets_a_suggestion()
     {
         SingleProblem(OneRule(Match, "cooldwn: 5m"), 5, 5,
-            "unknown key 'cooldwn' in a rule: did you mean 'cooldown'? (allowed: id, description, match, threshold, cooldown, actions)");
+            "unknown key 'cooldwn' in a rule: did you mean 'cooldown'? (allowed: id, description, match, threshold, cooldown, escalate_after, resolve_after, actions)");
     }
 
     [Fact]

@@ -221,7 +221,7 @@ public sealed class RulesLoaderTests
                 "r.yaml:6:9: duplicate rule id 'a' (first at line 3, column 9): ids must be unique",
                 "r.yaml:7:25: invalid regex: Not enough )'s",
                 "r.yaml:8:16: a threshold needs within: (the window its matches are counted in), e.g. within: 5m",
-                "r.yaml:10:15: unknown action type 'restart-pod' (did you mean 'restart_pod'?): the types are restart_pod, rollout_restart, github_workflow, forward",
+                "r.yaml:10:15: unknown action type 'restart-pod' (did you mean 'restart_pod'?): the types are restart_pod, rollout_restart, github_workflow, forward, notify",
                 "r.yaml:11:1: unknown key 'extra' at the top level (allowed: version, rules, kubernetes, github, forwarding)",
             ],
             error.Message.Split('\n'));
