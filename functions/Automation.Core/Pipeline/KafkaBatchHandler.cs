@@ -73,7 +73,14 @@ public sealed class KafkaBatchHandler : ILambdaHandler
             }
         }
 
-        var evaluation = await _rules.EvaluateAsync(logs, new Invocation(context.AwsRequestId, context.Deadline), cancellationToken).ConfigureAwait(false);
+        var invocation = new Invocation(context.AwsRequestId, context.Deadline);
+        var evaluation = await _rules.EvaluateAsync(logs, invocation, cancellationToken).ConfigureAwait(false);
+        // Every batch also resolves what went quiet, so recovery needs no schedule while records flow.
+        var resolved = await _rules.ResolveQuietAsync(invocation, cancellationToken).ConfigureAwait(false);
+        if (resolved.Count > 0)
+        {
+            evaluation = evaluation with { Decisions = [.. evaluation.Decisions, .. resolved] };
+        }
         foreach (var decision in evaluation.Decisions)
         {
             DecisionAudit.Write(_log, decision, logs, _settings.FunctionName, context.AwsRequestId, _settings.DryRun);

@@ -30,4 +30,8 @@ public sealed class RuleEngine
         var decisions = await _decisions.DecideAsync(records, matches, invocation, cancellationToken).ConfigureAwait(false);
         return new RuleEvaluation(matches, decisions);
     }
+
+    /// <summary>The resolved decisions of incidents that went quiet (docs/rules.md "Recovery"); none without rules that resolve.</summary>
+    public Task<IReadOnlyList<Decision>> ResolveQuietAsync(Invocation invocation, CancellationToken cancellationToken) =>
+        _decisions.ResolveQuietAsync(invocation, cancellationToken);
 }

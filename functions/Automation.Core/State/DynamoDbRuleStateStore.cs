@@ -1,3 +1,4 @@
+using Automation.Core.Kafka;
 using System.Globalization;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
@@ -31,6 +32,13 @@ namespace Automation.Core.State;
 /// Budgets: a budget of N is N slot items, <c>pk = "budget#" + scope</c>, <c>sk = "slot#0000"</c>...: taking a unit
 /// is a conditional <c>PutItem</c> on a free slot (none, or run out), found by one consistent <c>Query</c>. At most N
 /// slots are held at any moment and each is held for the window, so at most N units are taken in any window.
+/// </para>
+/// <para>
+/// Incidents: one item per rule and group of a function, <c>pk = "incident#" + scope</c>, <c>sk = key</c>, opened by
+/// an <c>UpdateItem</c> when the rule fires, its <c>last_match</c> moved on by a conditional <c>UpdateItem</c> (only
+/// while open) when the group matches, all of a function's open ones read by one consistent <c>Query</c>, and resolved
+/// by an <c>UpdateItem</c> conditional on the opening and last match read, which also removes the opening, so the next
+/// firing opens anew.
 /// </para>
 /// Keys may be any text; they are bounded (<see cref="StateItemKeys"/>) and never logged. Every call goes through one
 /// Polly retry pipeline (<see cref="StateStoreRetry"/>; the SDK's own retries are off); an error that outlasts it
@@ -317,6 +325,178 @@ public sealed class DynamoDbRuleStateStore : IRuleStateStore
             return mine ? null : Long(holder, "until");
         }
     }
+
+    public async Task OpenIncidentAsync(string scope, Incident incident, DateTimeOffset keepUntil, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(incident);
+        var request = new UpdateItemRequest
+        {
+            TableName = _tableName,
+            Key = IncidentKey(scope, incident.Key),
+            // The opening is kept while open (if_not_exists); resolving removes it.
+            UpdateExpression = "SET #state = :open, #rule = :rule, #group = :group, #last_match = :last_match, #topic = :topic, #partition = :partition, " +
+                "#offset = :offset, #ttl = :ttl, #opened_at = if_not_exists(#opened_at, :opened_at), #opened_by = if_not_exists(#opened_by, :opened_by), " +
+                "#dry_run = if_not_exists(#dry_run, :dry_run)",
+            ExpressionAttributeNames = IncidentNames(),
+            ExpressionAttributeValues = new Dictionary<string, AttributeValue>
+            {
+                [":open"] = new() { S = IncidentOpen },
+                [":rule"] = new() { S = incident.RuleId },
+                [":group"] = new() { S = incident.Group },
+                [":last_match"] = Number(incident.LastMatch.ToUnixTimeMilliseconds()),
+                [":topic"] = new() { S = incident.LastTrigger.Topic },
+                [":partition"] = Number(incident.LastTrigger.Partition),
+                [":offset"] = Number(incident.LastTrigger.Offset),
+                [":ttl"] = Number(EpochSecondsCeiling(keepUntil + ExpiryMargin)),
+                [":opened_at"] = Number(incident.OpenedAt.ToUnixTimeMilliseconds()),
+                [":opened_by"] = new() { S = incident.OpenedBy },
+                [":dry_run"] = new() { BOOL = incident.DryRun },
+            },
+        };
+        await CallAsync("UpdateItem", token => _client.UpdateItemAsync(request, token), cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task TouchIncidentAsync(string scope, string key, DateTimeOffset lastMatch, KafkaCoordinates lastTrigger, DateTimeOffset keepUntil, CancellationToken cancellationToken)
+    {
+        var names = IncidentNames();
+        var request = new UpdateItemRequest
+        {
+            TableName = _tableName,
+            Key = IncidentKey(scope, key),
+            UpdateExpression = "SET #last_match = :last_match, #topic = :topic, #partition = :partition, #offset = :offset, #ttl = :ttl",
+            ConditionExpression = "#state = :open AND #last_match <= :last_match",
+            ExpressionAttributeNames = new Dictionary<string, string>
+            {
+                ["#state"] = names["#state"],
+                ["#last_match"] = names["#last_match"],
+                ["#topic"] = names["#topic"],
+                ["#partition"] = names["#partition"],
+                ["#offset"] = names["#offset"],
+                ["#ttl"] = names["#ttl"],
+            },
+            ExpressionAttributeValues = new Dictionary<string, AttributeValue>
+            {
+                [":open"] = new() { S = IncidentOpen },
+                [":last_match"] = Number(lastMatch.ToUnixTimeMilliseconds()),
+                [":topic"] = new() { S = lastTrigger.Topic },
+                [":partition"] = Number(lastTrigger.Partition),
+                [":offset"] = Number(lastTrigger.Offset),
+                [":ttl"] = Number(EpochSecondsCeiling(keepUntil + ExpiryMargin)),
+            },
+        };
+        try
+        {
+            await CallAsync("UpdateItem", token => _client.UpdateItemAsync(request, token), cancellationToken).ConfigureAwait(false);
+        }
+        catch (ConditionalCheckFailedException)
+        {
+            // No open incident (never fired, or resolved), or a later match already recorded: nothing to move.
+        }
+    }
+
+    public async Task<IReadOnlyList<Incident>> OpenIncidentsAsync(string scope, CancellationToken cancellationToken)
+    {
+        var query = new QueryRequest
+        {
+            TableName = _tableName,
+            ConsistentRead = true,
+            KeyConditionExpression = "#pk = :pk",
+            FilterExpression = "#state = :open",
+            ExpressionAttributeNames = new Dictionary<string, string> { ["#pk"] = PartitionKey, ["#state"] = "state" },
+            ExpressionAttributeValues = new Dictionary<string, AttributeValue>
+            {
+                [":pk"] = new() { S = IncidentPartitionKey(scope) },
+                [":open"] = new() { S = IncidentOpen },
+            },
+        };
+        var open = new List<Incident>();
+        do
+        {
+            var response = await CallAsync("Query", token => _client.QueryAsync(query, token), cancellationToken).ConfigureAwait(false);
+            open.AddRange((response.Items ?? []).Select(item => new Incident(
+                item[SortKey].S,
+                Text(item, "rule") ?? "",
+                Text(item, "group") ?? "",
+                DateTimeOffset.FromUnixTimeMilliseconds(Long(item, "opened_at")),
+                Text(item, "opened_by") ?? "",
+                DateTimeOffset.FromUnixTimeMilliseconds(Long(item, "last_match")),
+                new KafkaCoordinates(Text(item, "topic") ?? "", (int)Long(item, "partition"), Long(item, "offset")),
+                item.TryGetValue("dry_run", out var dryRun) && dryRun.BOOL == true)));
+            query.ExclusiveStartKey = response.LastEvaluatedKey;
+        }
+        while (query.ExclusiveStartKey is { Count: > 0 });
+        return open;
+    }
+
+    public async Task<bool> ResolveIncidentAsync(string scope, Incident incident, DateTimeOffset now, string requestId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(incident);
+        var nowMs = now.ToUnixTimeMilliseconds();
+        var request = new UpdateItemRequest
+        {
+            TableName = _tableName,
+            Key = IncidentKey(scope, incident.Key),
+            UpdateExpression = "SET #state = :resolved, #resolved_at = :now, #resolved_by = :request_id, #ttl = :ttl REMOVE #opened_at, #opened_by, #dry_run",
+            ConditionExpression = "#state = :open AND #opened_at = :opened_at AND #last_match = :last_match",
+            ExpressionAttributeNames = new Dictionary<string, string>
+            {
+                ["#state"] = "state",
+                ["#resolved_at"] = "resolved_at",
+                ["#resolved_by"] = "resolved_by",
+                ["#ttl"] = ExpiresAt,
+                ["#opened_at"] = "opened_at",
+                ["#opened_by"] = "opened_by",
+                ["#dry_run"] = "dry_run",
+                ["#last_match"] = "last_match",
+            },
+            ExpressionAttributeValues = new Dictionary<string, AttributeValue>
+            {
+                [":resolved"] = new() { S = "resolved" },
+                [":open"] = new() { S = IncidentOpen },
+                [":now"] = Number(nowMs),
+                [":request_id"] = new() { S = requestId },
+                [":ttl"] = Number(EpochSecondsCeiling(now + LedgerRetention + ExpiryMargin)),
+                [":opened_at"] = Number(incident.OpenedAt.ToUnixTimeMilliseconds()),
+                [":last_match"] = Number(incident.LastMatch.ToUnixTimeMilliseconds()),
+            },
+            ReturnValuesOnConditionCheckFailure = ReturnValuesOnConditionCheckFailure.ALL_OLD,
+        };
+        try
+        {
+            await CallAsync("UpdateItem", token => _client.UpdateItemAsync(request, token), cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (ConditionalCheckFailedException failed)
+        {
+            // Our own first attempt landed and its answer was lost: resolved by us.
+            return failed.Item is { } item && Text(item, "resolved_by") == requestId && Long(item, "resolved_at") == nowMs;
+        }
+    }
+
+    private const string IncidentOpen = "open";
+
+    private static string IncidentPartitionKey(string scope) => "incident#" + StateItemKeys.Bounded(scope);
+
+    private static Dictionary<string, AttributeValue> IncidentKey(string scope, string key) => new()
+    {
+        [PartitionKey] = new() { S = IncidentPartitionKey(scope) },
+        [SortKey] = new() { S = StateItemKeys.Bounded(key) },
+    };
+
+    private static Dictionary<string, string> IncidentNames() => new()
+    {
+        ["#state"] = "state",
+        ["#rule"] = "rule",
+        ["#group"] = "group",
+        ["#last_match"] = "last_match",
+        ["#topic"] = "topic",
+        ["#partition"] = "partition",
+        ["#offset"] = "offset",
+        ["#ttl"] = ExpiresAt,
+        ["#opened_at"] = "opened_at",
+        ["#opened_by"] = "opened_by",
+        ["#dry_run"] = "dry_run",
+    };
 
     private Task<T> CallAsync<T>(string operation, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken)
     {

@@ -1,3 +1,5 @@
+using Automation.Core.Kafka;
+
 namespace Automation.Core.State;
 
 /// <summary>
@@ -39,4 +41,27 @@ public interface IRuleStateStore
     /// length <paramref name="within"/> (a unit taken at t is in use until t + within).
     /// </summary>
     Task<BudgetResult> TryTakeBudgetAsync(string scope, int limit, TimeSpan within, DateTimeOffset now, string requestId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Opens <paramref name="incident"/> in <paramref name="scope"/> (a function's incidents), or, when it is open
+    /// already, keeps its opening and moves its last match on. A resolved incident of the same key opens anew.
+    /// Kept at least until <paramref name="keepUntil"/>.
+    /// </summary>
+    Task OpenIncidentAsync(string scope, Incident incident, DateTimeOffset keepUntil, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Moves the last match of incident <paramref name="key"/> on, when it is open; nothing happens otherwise (a group
+    /// that never fired, or whose incident resolved, has none to move).
+    /// </summary>
+    Task TouchIncidentAsync(string scope, string key, DateTimeOffset lastMatch, KafkaCoordinates lastTrigger, DateTimeOffset keepUntil, CancellationToken cancellationToken);
+
+    /// <summary>The open incidents of <paramref name="scope"/>, read consistently.</summary>
+    Task<IReadOnlyList<Incident>> OpenIncidentsAsync(string scope, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Resolves <paramref name="incident"/> as read: only while it is still open with the same opening and last
+    /// match, so of concurrent sweeps one wins and a match that came in between keeps it open. True when this call
+    /// resolved it.
+    /// </summary>
+    Task<bool> ResolveIncidentAsync(string scope, Incident incident, DateTimeOffset now, string requestId, CancellationToken cancellationToken);
 }

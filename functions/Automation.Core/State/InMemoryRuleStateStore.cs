@@ -1,3 +1,5 @@
+using Automation.Core.Kafka;
+
 namespace Automation.Core.State;
 
 /// <summary>
@@ -13,6 +15,9 @@ public sealed class InMemoryRuleStateStore : IRuleStateStore
     private readonly Dictionary<string, LedgerEntry> _ledger = new(StringComparer.Ordinal);
 
     private DateTimeOffset _nextExpiry = DateTimeOffset.MinValue;
+
+    // Per function scope and key, the incident and whether it is still open; dropped when DynamoDB's TTL would.
+    private readonly Dictionary<(string Scope, string Key), (Incident Incident, bool Open, DateTimeOffset KeepUntil)> _incidents = [];
 
     // Per budget scope, when each unit in use frees up.
     private readonly Dictionary<string, List<DateTimeOffset>> _budgets = new(StringComparer.Ordinal);
@@ -98,6 +103,57 @@ public sealed class InMemoryRuleStateStore : IRuleStateStore
             }
             taken.Add(now + within);
             return Task.FromResult(new BudgetResult(true, taken.Count, FreesAt: null));
+        }
+    }
+
+    public Task OpenIncidentAsync(string scope, Incident incident, DateTimeOffset keepUntil, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            var opened = _incidents.TryGetValue((scope, incident.Key), out var current) && current.Open
+                ? incident with { OpenedAt = current.Incident.OpenedAt, OpenedBy = current.Incident.OpenedBy, DryRun = current.Incident.DryRun }
+                : incident;
+            _incidents[(scope, incident.Key)] = (opened, true, keepUntil);
+            return Task.CompletedTask;
+        }
+    }
+
+    public Task TouchIncidentAsync(string scope, string key, DateTimeOffset lastMatch, KafkaCoordinates lastTrigger, DateTimeOffset keepUntil, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (_incidents.TryGetValue((scope, key), out var current) && current.Open && current.Incident.LastMatch <= lastMatch)
+            {
+                _incidents[(scope, key)] = (current.Incident with { LastMatch = lastMatch, LastTrigger = lastTrigger }, true, keepUntil);
+            }
+            return Task.CompletedTask;
+        }
+    }
+
+    public Task<IReadOnlyList<Incident>> OpenIncidentsAsync(string scope, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            IReadOnlyList<Incident> open = _incidents.Where(i => i.Key.Scope == scope && i.Value.Open).Select(i => i.Value.Incident).ToList();
+            return Task.FromResult(open);
+        }
+    }
+
+    public Task<bool> ResolveIncidentAsync(string scope, Incident incident, DateTimeOffset now, string requestId, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            foreach (var expired in _incidents.Where(i => i.Value.KeepUntil + DynamoDbRuleStateStore.ExpiryMargin <= now).Select(i => i.Key).ToList())
+            {
+                _incidents.Remove(expired);
+            }
+            if (!_incidents.TryGetValue((scope, incident.Key), out var current) || !current.Open
+                || current.Incident.OpenedAt != incident.OpenedAt || current.Incident.LastMatch != incident.LastMatch)
+            {
+                return Task.FromResult(false);
+            }
+            _incidents[(scope, incident.Key)] = (current.Incident, false, now + DynamoDbRuleStateStore.LedgerRetention);
+            return Task.FromResult(true);
         }
     }
 

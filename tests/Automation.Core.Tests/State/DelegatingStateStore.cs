@@ -1,3 +1,4 @@
+using Automation.Core.Kafka;
 using Automation.Core.State;
 
 namespace Automation.Core.Tests.State;
@@ -19,4 +20,16 @@ internal abstract class DelegatingStateStore(IRuleStateStore inner) : IRuleState
 
     public virtual Task<BudgetResult> TryTakeBudgetAsync(string scope, int limit, TimeSpan within, DateTimeOffset now, string requestId, CancellationToken cancellationToken) =>
         inner.TryTakeBudgetAsync(scope, limit, within, now, requestId, cancellationToken);
+
+    public virtual Task OpenIncidentAsync(string scope, Incident incident, DateTimeOffset keepUntil, CancellationToken cancellationToken) =>
+        inner.OpenIncidentAsync(scope, incident, keepUntil, cancellationToken);
+
+    public virtual Task TouchIncidentAsync(string scope, string key, DateTimeOffset lastMatch, KafkaCoordinates lastTrigger, DateTimeOffset keepUntil, CancellationToken cancellationToken) =>
+        inner.TouchIncidentAsync(scope, key, lastMatch, lastTrigger, keepUntil, cancellationToken);
+
+    public virtual Task<IReadOnlyList<Incident>> OpenIncidentsAsync(string scope, CancellationToken cancellationToken) =>
+        inner.OpenIncidentsAsync(scope, cancellationToken);
+
+    public virtual Task<bool> ResolveIncidentAsync(string scope, Incident incident, DateTimeOffset now, string requestId, CancellationToken cancellationToken) =>
+        inner.ResolveIncidentAsync(scope, incident, now, requestId, cancellationToken);
 }

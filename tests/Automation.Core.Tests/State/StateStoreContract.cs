@@ -1,10 +1,11 @@
+using Automation.Core.Kafka;
 using Automation.Core.State;
 
 namespace Automation.Core.Tests.State;
 
 /// <summary>
 /// The semantics both state stores promise, run against each (<see cref="InMemoryStateStoreContractTests"/>, and
-/// <see cref="DynamoDbStateStoreContractTests"/> on moto): the ledger's claims, outcomes and takeovers, and budgets.
+/// <see cref="DynamoDbStateStoreContractTests"/> on moto): the ledger's claims, outcomes and takeovers, budgets, and incidents.
 /// </summary>
 public abstract class StateStoreContract
 {
@@ -167,5 +168,69 @@ public abstract class StateStoreContract
 
         Assert.Equal(3, results.Count(r => r.Taken));
         Assert.All(results.Where(r => !r.Taken), r => Assert.Equal(Start + TimeSpan.FromMinutes(30), r.FreesAt));
+    }
+
+    private static Incident Opened(string key, DateTimeOffset at, string by = "request-1", long offset = 1) =>
+        new(key, "oom", "app=\"api\"", at, by, at, new KafkaCoordinates("logs", 0, offset), DryRun: false);
+
+    [Fact]
+    public async Task An_incident_opens_moves_on_with_matches_and_resolves_once()
+    {
+        var stores = await StoresAsync(5);
+        var store = stores[0];
+        await store.OpenIncidentAsync("f", Opened("oom|api", Start), Start + TimeSpan.FromDays(1), CancellationToken.None);
+        await store.TouchIncidentAsync("f", "oom|api", Start + TimeSpan.FromMinutes(3), new KafkaCoordinates("logs", 2, 40), Start + TimeSpan.FromDays(1), CancellationToken.None);
+        // An older match processed late does not move it back.
+        await store.TouchIncidentAsync("f", "oom|api", Start + TimeSpan.FromMinutes(2), new KafkaCoordinates("logs", 1, 9), Start + TimeSpan.FromDays(1), CancellationToken.None);
+
+        var open = Assert.Single(await store.OpenIncidentsAsync("f", CancellationToken.None));
+        var resolved = await Task.WhenAll(stores.Select((s, i) => Task.Run(() =>
+            s.ResolveIncidentAsync("f", open, Start + TimeSpan.FromMinutes(20), $"sweep-{i}", CancellationToken.None))));
+
+        Assert.Equal(Opened("oom|api", Start) with { LastMatch = Start + TimeSpan.FromMinutes(3), LastTrigger = new KafkaCoordinates("logs", 2, 40) }, open);
+        Assert.Single(resolved, r => r);
+        Assert.Empty(await store.OpenIncidentsAsync("f", CancellationToken.None));
+        Assert.Empty(await store.OpenIncidentsAsync("other-function", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_match_between_reading_and_resolving_keeps_the_incident_open()
+    {
+        var store = await StoreAsync();
+        await store.OpenIncidentAsync("f", Opened("oom|api", Start), Start + TimeSpan.FromDays(1), CancellationToken.None);
+        var read = Assert.Single(await store.OpenIncidentsAsync("f", CancellationToken.None));
+        await store.TouchIncidentAsync("f", "oom|api", Start + TimeSpan.FromMinutes(1), new KafkaCoordinates("logs", 0, 2), Start + TimeSpan.FromDays(1), CancellationToken.None);
+
+        Assert.False(await store.ResolveIncidentAsync("f", read, Start + TimeSpan.FromMinutes(20), "sweep", CancellationToken.None));
+        Assert.Single(await store.OpenIncidentsAsync("f", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Firing_again_while_open_keeps_the_opening_and_after_resolving_opens_anew()
+    {
+        var store = await StoreAsync();
+        await store.OpenIncidentAsync("f", Opened("oom|api", Start), Start + TimeSpan.FromDays(1), CancellationToken.None);
+        await store.OpenIncidentAsync("f", Opened("oom|api", Start + TimeSpan.FromMinutes(5), by: "request-2", offset: 7), Start + TimeSpan.FromDays(1), CancellationToken.None);
+        var open = Assert.Single(await store.OpenIncidentsAsync("f", CancellationToken.None));
+        await store.ResolveIncidentAsync("f", open, Start + TimeSpan.FromMinutes(30), "sweep", CancellationToken.None);
+        // Touching a resolved incident does not bring it back; firing does.
+        await store.TouchIncidentAsync("f", "oom|api", Start + TimeSpan.FromMinutes(31), new KafkaCoordinates("logs", 0, 8), Start + TimeSpan.FromDays(1), CancellationToken.None);
+        var quiet = await store.OpenIncidentsAsync("f", CancellationToken.None);
+        await store.OpenIncidentAsync("f", Opened("oom|api", Start + TimeSpan.FromMinutes(40), by: "request-3", offset: 9), Start + TimeSpan.FromDays(1), CancellationToken.None);
+        var reopened = Assert.Single(await store.OpenIncidentsAsync("f", CancellationToken.None));
+
+        Assert.Equal((Start, "request-1", Start + TimeSpan.FromMinutes(5), 7L), (open.OpenedAt, open.OpenedBy, open.LastMatch, open.LastTrigger.Offset));
+        Assert.Empty(quiet);
+        Assert.Equal((Start + TimeSpan.FromMinutes(40), "request-3"), (reopened.OpenedAt, reopened.OpenedBy));
+    }
+
+    [Fact]
+    public async Task Touching_a_group_that_never_fired_creates_nothing()
+    {
+        var store = await StoreAsync();
+
+        await store.TouchIncidentAsync("f", "oom|api", Start, new KafkaCoordinates("logs", 0, 1), Start + TimeSpan.FromDays(1), CancellationToken.None);
+
+        Assert.Empty(await store.OpenIncidentsAsync("f", CancellationToken.None));
     }
 }

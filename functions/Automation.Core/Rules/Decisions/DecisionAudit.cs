@@ -45,7 +45,7 @@ public static class DecisionAudit
         });
     }
 
-    /// <summary>The outcome as audit lines and the CLI write it: fired, below_threshold, in_cooldown, dry_run, already_done, in_progress, not_escalated.</summary>
+    /// <summary>The outcome as audit lines and the CLI write it: fired, below_threshold, in_cooldown, dry_run, already_done, in_progress, not_escalated, resolved.</summary>
     public static string OutcomeName(DecisionOutcome outcome) => outcome switch
     {
         DecisionOutcome.Fired => "fired",
@@ -54,6 +54,7 @@ public static class DecisionAudit
         DecisionOutcome.AlreadyDone => "already_done",
         DecisionOutcome.InProgress => "in_progress",
         DecisionOutcome.NotEscalated => "not_escalated",
+        DecisionOutcome.Resolved => "resolved",
         _ => "dry_run",
     };
 

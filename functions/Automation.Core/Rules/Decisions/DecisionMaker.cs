@@ -89,6 +89,7 @@ public sealed class DecisionMaker
         // first group in that order; the claims then go out at once and their answers settle the plan: the same
         // outcomes as deciding one group after another.
         var decisions = new List<Decision>();
+        var decisionWork = new List<int>();
         var claims = new List<(string Key, LedgerClaim Claim)>();
         var claimOf = new Dictionary<string, int>(StringComparer.Ordinal);
         var pending = new List<(int Decision, int Claim, bool FirstClaimant, string Met)>();
@@ -101,6 +102,7 @@ public sealed class DecisionMaker
             {
                 decisions.Add(Decide(rule, DecisionOutcome.BelowThreshold,
                     $"{count.WindowCount} of {threshold.Count} matches within {Durations.Format(threshold.Within)}", group, last, count.WindowCount, action: null));
+                decisionWork.Add(i);
                 continue;
             }
 
@@ -110,6 +112,7 @@ public sealed class DecisionMaker
                 if (!escalation.Met)
                 {
                     decisions.Add(Decide(rule, DecisionOutcome.NotEscalated, $"{met}; {escalation.Reason}", group, last, count.WindowCount, action: null));
+                    decisionWork.Add(i);
                     continue;
                 }
                 met += "; " + escalation.Reason;
@@ -117,6 +120,7 @@ public sealed class DecisionMaker
             if (rule.Actions.Count == 0)
             {
                 decisions.Add(Decide(rule, DecisionOutcome.Fired, met + "; the rule has no actions, it only counts", group, last, count.WindowCount, action: null));
+                decisionWork.Add(i);
                 continue;
             }
 
@@ -135,6 +139,7 @@ public sealed class DecisionMaker
                 decisions.Add(_dryRun
                     ? Decide(rule, DecisionOutcome.DryRun, met + "; dry-run: not executed", group, last, count.WindowCount, rendered, key)
                     : Decide(rule, DecisionOutcome.Fired, met, group, last, count.WindowCount, rendered, key));
+                decisionWork.Add(i);
                 var first = !claimOf.TryGetValue(key, out var claim);
                 if (first)
                 {
@@ -159,7 +164,78 @@ public sealed class DecisionMaker
         {
             decisions[index] = Settle(decisions[index], claims[claim].Claim, results[claim], firstClaimant, met);
         }
+
+        await NoteIncidentsAsync(work, decisions, decisionWork, records, invocation, now, cancellationToken).ConfigureAwait(false);
         return decisions;
+    }
+
+    /// <summary>
+    /// Resolves the incidents of this caller's rules that have been quiet for their resolve_after: one
+    /// <see cref="DecisionOutcome.Resolved"/> decision for each this call resolved (of concurrent sweeps, one resolves
+    /// each). Without rules that resolve, no state call is made.
+    /// </summary>
+    public async Task<IReadOnlyList<Decision>> ResolveQuietAsync(Invocation invocation, CancellationToken cancellationToken)
+    {
+        var resolving = _rules.Rules.Where(r => r.ResolveAfter is not null && _scope.Decides(r)).ToDictionary(r => r.Id, StringComparer.Ordinal);
+        if (resolving.Count == 0)
+        {
+            return [];
+        }
+        var now = _time.GetUtcNow();
+        // A rule that lost its resolve_after (or was removed) leaves its incidents to expire.
+        var quiet = (await _store.OpenIncidentsAsync(_scope.Name, cancellationToken).ConfigureAwait(false))
+            .Where(i => resolving.TryGetValue(i.RuleId, out var rule) && i.LastMatch + rule.ResolveAfter!.Value <= now)
+            .OrderBy(i => i.LastMatch)
+            .ToList();
+        var resolved = new bool[quiet.Count];
+        await ForEachAsync(quiet.Count, async (i, token) =>
+            resolved[i] = await _store.ResolveIncidentAsync(_scope.Name, quiet[i], now, invocation.RequestId, token).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+
+        return quiet.Where((_, i) => resolved[i]).Select(incident => new Decision(
+            incident.RuleId,
+            DecisionOutcome.Resolved,
+            $"no match for {Durations.Format(resolving[incident.RuleId].ResolveAfter!.Value)} since the last one at {Time(incident.LastMatch)}; " +
+            $"fired at {Time(incident.OpenedAt)} by request {incident.OpenedBy}{(incident.DryRun ? " (a dry-run plan)" : "")}",
+            incident.Group,
+            BatchMatches: 0,
+            WindowCount: 0,
+            Action: null,
+            incident.LastTrigger,
+            Records: [])).ToList();
+    }
+
+    /// <summary>
+    /// For rules that resolve: a group whose rule fired (or planned, in dry-run) opens its incident, or keeps it open;
+    /// any other matching group moves its open incident's last match on. One state call per such group.
+    /// </summary>
+    private async Task NoteIncidentsAsync(
+        List<(Rule Rule, MatchGroup Group)> work, List<Decision> decisions, List<int> decisionWork, IReadOnlyList<LogRecord> records,
+        Invocation invocation, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var fired = new bool[work.Count];
+        for (var d = 0; d < decisions.Count; d++)
+        {
+            fired[decisionWork[d]] |= decisions[d] is { Outcome: DecisionOutcome.Fired or DecisionOutcome.DryRun, Action: not null };
+        }
+        await ForEachAsync(work.Count, async (i, token) =>
+        {
+            var (rule, group) = work[i];
+            if (rule.ResolveAfter is not { } quiet)
+            {
+                return;
+            }
+            var key = $"{rule.Id}|{group.Key}";
+            var last = records[group.Records[^1]].Source;
+            var keepUntil = now + quiet + DynamoDbRuleStateStore.LedgerRetention;
+            if (fired[i])
+            {
+                await _store.OpenIncidentAsync(_scope.Name, new Incident(key, rule.Id, group.Key, now, invocation.RequestId, now, last, _dryRun), keepUntil, token).ConfigureAwait(false);
+            }
+            else
+            {
+                await _store.TouchIncidentAsync(_scope.Name, key, now, last, keepUntil, token).ConfigureAwait(false);
+            }
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -32,4 +32,10 @@ public enum DecisionOutcome
     /// target within its window, or this rule has not matched often enough since it ran to show it did not help.
     /// </summary>
     NotEscalated,
+
+    /// <summary>
+    /// The rule fired for this group and then had no match for its resolve_after: the trouble stopped. Recorded once per
+    /// firing, by a batch or a scheduled sweep; it carries no records (the sample is the group's last match).
+    /// </summary>
+    Resolved,
 }
