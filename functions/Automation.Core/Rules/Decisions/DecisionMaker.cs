@@ -176,7 +176,7 @@ public sealed class DecisionMaker
     /// </summary>
     public async Task<IReadOnlyList<Decision>> ResolveQuietAsync(Invocation invocation, CancellationToken cancellationToken)
     {
-        var resolving = _rules.Rules.Where(r => r.ResolveAfter is not null && _scope.Decides(r)).ToDictionary(r => r.Id, StringComparer.Ordinal);
+        var resolving = _rules.Rules.Where(r => r.ResolveAfter is not null && r.Actions.Any(a => OpensIncidents(r, a))).ToDictionary(r => r.Id, StringComparer.Ordinal);
         if (resolving.Count == 0)
         {
             return [];
@@ -204,6 +204,9 @@ public sealed class DecisionMaker
             Records: [])).ToList();
     }
 
+    /// <summary>Forwarding only annotates: the functions that restart, roll back or notify keep a rule's incidents.</summary>
+    private bool OpensIncidents(Rule rule, RuleAction action) => action.Type != ActionCatalog.Forward && _scope.Decides(rule, action);
+
     /// <summary>
     /// For rules that resolve: a group whose rule fired (or planned, in dry-run) opens its incident, or keeps it open;
     /// any other matching group moves its open incident's last match on. One state call per such group.
@@ -215,12 +218,12 @@ public sealed class DecisionMaker
         var fired = new bool[work.Count];
         for (var d = 0; d < decisions.Count; d++)
         {
-            fired[decisionWork[d]] |= decisions[d] is { Outcome: DecisionOutcome.Fired or DecisionOutcome.DryRun, Action: not null };
+            fired[decisionWork[d]] |= decisions[d] is { Outcome: DecisionOutcome.Fired or DecisionOutcome.DryRun, Action.Type: not ActionCatalog.Forward };
         }
         await ForEachAsync(work.Count, async (i, token) =>
         {
             var (rule, group) = work[i];
-            if (rule.ResolveAfter is not { } quiet)
+            if (rule.ResolveAfter is not { } quiet || !rule.Actions.Any(a => OpensIncidents(rule, a)))
             {
                 return;
             }

@@ -160,6 +160,11 @@ internal sealed partial class RulesReader(ProblemCollector problems)
         {
             return null;
         }
+        if (resolveAfter is not null && actions.All(a => a.Type == ActionCatalog.Forward))
+        {
+            _problems.At(map.Find(RulesKeys.ResolveAfter)!.Key, "resolve_after tells people that what a rule did helped, and this rule has no action but forward: add one (notify, for a rule that only tells people)");
+            return null;
+        }
         if (escalation is not null && actions.Count == 0)
         {
             _problems.At(escalation.Map, "escalate_after holds back a rule's actions, and this rule has none");

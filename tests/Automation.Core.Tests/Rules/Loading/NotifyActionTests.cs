@@ -37,4 +37,12 @@ public sealed class NotifyActionTests
         SingleProblem(Notify("on: [fired, fired]"), 9, 21, "'fired' is already in on");
         SingleProblem(Notify("to: []"), 9, 13, "to is empty");
     }
+
+    [Fact]
+    public void Resolve_after_needs_an_action_that_someone_hears_of()
+    {
+        SingleProblem(OneRule("match: { contains: x }", "resolve_after: 10m", "actions: [{ type: forward }]"), 5, 5, "resolve_after", "no action but forward");
+        SingleProblem(OneRule("match: { contains: x }", "resolve_after: 10m"), 5, 5, "resolve_after");
+        Assert.Equal(TimeSpan.FromMinutes(10), Load(OneRule("match: { contains: x }", "resolve_after: 10m", "actions: [{ type: notify }]")).Rules[0].ResolveAfter);
+    }
 }
