@@ -136,6 +136,27 @@ public sealed class LadderEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_rehearsed_restart_lets_only_a_rehearsal_escalate()
+    {
+        var planned = await _h.RestartAsync(await _h.EventAsync(OomLines(App, 3, Now.AddSeconds(-30))), live: false);
+        Assert.Equal("dry_run", planned.Decision(Restart, App).GetProperty("outcome").GetString());
+        var later = await _h.EventAsync(OomLines(App, StillMatching, Now));
+
+        var live = await _h.RollbackAsync(later);
+        var rehearsal = await _h.RollbackAsync(later, live: false);
+
+        var notEscalated = live.Decision(Rollback, App);
+        Assert.Equal("not_escalated", notEscalated.GetProperty("outcome").GetString());
+        Assert.EndsWith("(none recorded)", notEscalated.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        var rehearsed = rehearsal.Decision(Rollback, App);
+        Assert.Equal("dry_run", rehearsed.GetProperty("outcome").GetString());
+        Assert.Contains($"(planned in dry-run, request {planned.RequestId}) and this rule matched {StillMatching} times since",
+            rehearsed.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(_h.Kubernetes.Requests, r => r.Mutates);
+        Assert.Empty(_h.GitHub.Requests);
+    }
+
+    [Fact]
     public void The_ladders_rules_load_with_the_step_they_escalate_after()
     {
         var rules = Automation.Core.Rules.Loading.RulesLoader.Parse(RulesText(new Uri("http://127.0.0.1:1")), "ladder.yaml");

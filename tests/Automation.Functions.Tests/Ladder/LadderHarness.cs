@@ -25,7 +25,9 @@ internal sealed class LadderHarness : IAsyncDisposable
     public const string Rollback = "rollback-on-oom";
     public const int StillMatching = 5;
 
-    private static readonly JsonSchema AuditSchema = JsonSchema.FromFile(Path.Combine(Fixtures.RepoRoot, "docs", "schemas", "audit-line.schema.json"));
+    // A registry of its own: the global one refuses a second schema under the same $id (AuditLineSchemaTests loads it too).
+    private static readonly JsonSchema AuditSchema = JsonSchema.FromText(
+        File.ReadAllText(Path.Combine(Fixtures.RepoRoot, "docs", "schemas", "audit-line.schema.json")), new BuildOptions { SchemaRegistry = new SchemaRegistry() });
 
     private readonly string _scratch = Directory.CreateTempSubdirectory("ladder-").FullName;
     private readonly MotoServer _moto;
@@ -142,10 +144,11 @@ internal sealed class LadderHarness : IAsyncDisposable
         return path;
     }
 
-    /// <summary>`invoke <paramref name="function"/> --live -e <paramref name="eventPath"/>`; every audit line it wrote holds to the schema.</summary>
-    public async Task<LadderRun> InvokeAsync(string function, string eventPath)
+    /// <summary>`invoke <paramref name="function"/> [--live] -e <paramref name="eventPath"/>`; every audit line it wrote holds to the schema.</summary>
+    public async Task<LadderRun> InvokeAsync(string function, string eventPath, bool live = true)
     {
-        var (exitCode, stdout, stderr) = await CliProcess.RunAsync(_environment, "invoke", function, "--live", "-e", eventPath);
+        string[] args = live ? ["invoke", function, "--live", "-e", eventPath] : ["invoke", function, "-e", eventPath];
+        var (exitCode, stdout, stderr) = await CliProcess.RunAsync(_environment, args);
         Assert.True(exitCode == 0, stderr);
         using (var response = JsonDocument.Parse(stdout))
         {
@@ -157,9 +160,9 @@ internal sealed class LadderHarness : IAsyncDisposable
         return run;
     }
 
-    public Task<LadderRun> RestartAsync(string eventPath) => InvokeAsync(PodRestartFunction.LogicalId, eventPath);
+    public Task<LadderRun> RestartAsync(string eventPath, bool live = true) => InvokeAsync(PodRestartFunction.LogicalId, eventPath, live);
 
-    public Task<LadderRun> RollbackAsync(string eventPath) => InvokeAsync(RollbackFunction.LogicalId, eventPath);
+    public Task<LadderRun> RollbackAsync(string eventPath, bool live = true) => InvokeAsync(RollbackFunction.LogicalId, eventPath, live);
 
     /// <summary>The ledger item of the restart rule's rollout_restart of <paramref name="app"/>, as DynamoDB holds it.</summary>
     public async Task<Dictionary<string, AttributeValue>> RestartLedgerItemAsync(string app)
