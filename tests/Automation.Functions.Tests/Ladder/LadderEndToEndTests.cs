@@ -37,6 +37,7 @@ public sealed class LadderEndToEndTests : IAsyncLifetime
         Assert.Equal(
             $"4 matches within 10m (threshold 3); escalates after rollout_restart of rule {Restart} for rollout_restart namespace=payments workload={App}, which has not run within 15m (none recorded)",
             notYet.GetProperty("reason").GetString());
+        Assert.False(notYet.TryGetProperty("action", out _) || notYet.TryGetProperty("target", out _), "a group not escalated claims nothing");
         Assert.Empty(early.Audits("action"));
         Assert.Empty(_h.GitHub.Dispatches);
 
