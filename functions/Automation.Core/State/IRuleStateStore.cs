@@ -32,7 +32,8 @@ public interface IRuleStateStore
 
     /// <summary>
     /// The ledger entry of action <paramref name="key"/>, or null when there is none (never claimed, or expired). A
-    /// consistent GetItem in DynamoDB, which the deployed roles are not granted until a function reads the ledger.
+    /// consistent GetItem in DynamoDB: the escalation check reads the earlier step's entry (PodRestartFunction's and
+    /// RollbackFunction's roles are granted dynamodb:GetItem on the state table for it).
     /// </summary>
     Task<LedgerEntry?> ReadAsync(string key, CancellationToken cancellationToken);
 
