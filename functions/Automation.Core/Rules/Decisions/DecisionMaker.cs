@@ -311,7 +311,8 @@ public sealed class DecisionMaker
         var since = group.Records.Count(index => WindowTime(records[index], now) > ranAt);
         var sinceKey = $"since|{_scope.Name}|{rule.Id}|{group.Key}|{entry!.RequestId}@{Time(ranAt)}";
         var additions = since == 0 ? [] : new[] { new BucketCount(ranAt, since) };
-        var total = await _store.AddAndCountAsync(sinceKey, additions, now - ranAt + TimeSpan.FromSeconds(1), now, cancellationToken).ConfigureAwait(false);
+        // The one bucket starts at the step's run, inside the escalation window; that window is also how long it is kept.
+        var total = await _store.AddAndCountAsync(sinceKey, additions, step.Within + TimeSpan.FromSeconds(1), now, cancellationToken).ConfigureAwait(false);
         var state = entry.State == LedgerState.DryRun ? "planned in dry-run" : "succeeded";
         return total >= step.StillMatching
             ? new EscalationStatus(true, $"escalating: {step.ActionType} of rule {earlier.Id} ran at {Time(ranAt)} ({state}, request {entry.RequestId}) and this rule matched {total} times since (still_matching {step.StillMatching})")
@@ -389,7 +390,11 @@ public sealed class DecisionMaker
         }
         if (rule.Threshold is null)
         {
-            return string.Join(" | ", rule.Actions.Where(action => _scope.Decides(rule, action)).Select(action => TargetText(action, record)));
+            var targets = string.Join(" | ", rule.Actions.Where(action => _scope.Decides(rule, action)).Select(action => TargetText(action, record)));
+            // An escalating rule's records count towards the earlier step of their own target: group by it too.
+            return rule.EscalateAfter is { } step
+                ? targets + " | after " + TargetText(_rulesById[step.RuleId].Actions[step.ActionIndex], record)
+                : targets;
         }
         return "";
     }

@@ -80,14 +80,20 @@ internal sealed partial class RulesReader
     }
 
     /// <summary>Checks each escalation against the rules it names and sets it on its rule; the ladder may not loop.</summary>
-    private void ResolveEscalations(List<Rule> rules, IReadOnlyList<PendingEscalation> pending)
+    /// <param name="ids">Every id the file gives, its rules with problems included (those are reported on their own).</param>
+    private void ResolveEscalations(List<Rule> rules, IReadOnlyList<PendingEscalation> pending, IEnumerable<string> ids)
     {
+        var named = ids.ToHashSet(StringComparer.Ordinal);
         var byId = rules.Select((rule, index) => (rule, index)).ToDictionary(r => r.rule.Id, r => r.index, StringComparer.Ordinal);
         foreach (var escalation in pending)
         {
             var rule = rules[escalation.RuleIndex];
             if (!byId.TryGetValue(escalation.Rule, out var earlierIndex))
             {
+                if (named.Contains(escalation.Rule))
+                {
+                    continue; // that rule has problems of its own, reported where they are
+                }
                 var closest = KeySuggestions.Closest(escalation.Rule, byId.Keys);
                 var advice = closest is null ? "" : $" (did you mean '{closest}'?)";
                 _problems.At(escalation.RuleNode, $"escalate_after names rule '{Shorten(escalation.Rule)}'{advice}, which this file does not define");

@@ -62,7 +62,7 @@ internal sealed partial class RulesReader(ProblemCollector problems)
                         rules.Add(rule);
                     }
                 }
-                ResolveEscalations(rules, escalations);
+                ResolveEscalations(rules, escalations, ids.Keys);
             }
         }
         else
@@ -168,6 +168,11 @@ internal sealed partial class RulesReader(ProblemCollector problems)
         if (escalation is not null && actions.Count == 0)
         {
             _problems.At(escalation.Map, "escalate_after holds back a rule's actions, and this rule has none");
+            return null;
+        }
+        if (escalation is not null && actions.Any(a => a.Type == ActionCatalog.Forward))
+        {
+            _problems.At(escalation.Map, "escalate_after holds back restarts, rollbacks and notifications; forward only annotates logs: put it in a rule of its own");
             return null;
         }
         return new Rule(id, description, match, threshold, cooldown, actions, _problems.LocationOf(map.Start)) { ResolveAfter = resolveAfter };

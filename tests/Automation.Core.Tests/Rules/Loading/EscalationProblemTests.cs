@@ -125,4 +125,21 @@ public sealed class EscalationProblemTests
 
         SingleProblem(yaml, 5, 21, "has none");
     }
+
+    [Fact]
+    public void A_forwarding_rule_cannot_escalate()
+    {
+        var yaml = Ladder().Replace("        workflow: rollback.yml\n", "        workflow: rollback.yml\n      - type: forward\n", StringComparison.Ordinal);
+
+        SingleProblem(yaml, 18, 7, "forward only annotates");
+    }
+
+    [Fact]
+    public void An_earlier_rule_with_problems_of_its_own_is_reported_only_there()
+    {
+        var yaml = Ladder().Replace("    match: { contains: \" 503 \" }\n    threshold: { count: 20, within: 1m, group_by: [kubernetes.namespace_name, kubernetes.labels.app] }\n    cooldown: 15m",
+            "    match: { contains: \" 503 \" }\n    threshold: { count: 20, within: 1m, group_by: [kubernetes.namespace_name, kubernetes.labels.app] }\n    cooldown: 0s", StringComparison.Ordinal);
+
+        SingleProblem(yaml, 6, 15, "cooldown");
+    }
 }
