@@ -109,9 +109,10 @@ public sealed class ForwardingSettingsTests
         var settings = Load("version: 1\nrules:\n  - id: healthz-noise\n    match: { contains: healthz }\n" + example).Forwarding!;
 
         Assert.Equal(["healthz-noise"], settings.Drop);
-        Assert.Equal(ForwardingSettings.Default with { Drop = settings.Drop }, settings with { Index = ForwardingSettings.Default.Index, DeadLetterIndex = ForwardingSettings.Default.DeadLetterIndex, AggregatesIndex = ForwardingSettings.Default.AggregatesIndex });
+        Assert.Equal(ForwardingSettings.Default with { Drop = settings.Drop }, settings with { Index = ForwardingSettings.Default.Index, DeadLetterIndex = ForwardingSettings.Default.DeadLetterIndex, AggregatesIndex = ForwardingSettings.Default.AggregatesIndex, AuditIndex = ForwardingSettings.Default.AuditIndex });
         Assert.Equal(ForwardingSettings.Default.Index!.Text, settings.Index!.Text);
         Assert.Equal(ForwardingSettings.Default.AggregatesIndex.Text, settings.AggregatesIndex.Text);
+        Assert.Equal(ForwardingSettings.Default.AuditIndex.Text, settings.AuditIndex.Text);
     }
 
     [Fact]
