@@ -7,7 +7,6 @@ using Automation.LogForwarder.Audit;
 using Automation.Testing;
 using Automation.Testing.Kubernetes;
 using Automation.Testing.OpenSearch;
-using Json.Schema;
 
 namespace Automation.Functions.Tests.Audit;
 
@@ -27,8 +26,6 @@ public sealed class AuditIndexTests : IAsyncLifetime
           - id: server-errors
             match: { field: level, equals: error }
         """;
-
-    private static readonly JsonSchema Schema = JsonSchema.FromFile(Path.Combine(Fixtures.RepoRoot, "docs", "schemas", "audit-line.schema.json"));
 
     private readonly DateTimeOffset _now = TimeProvider.System.GetUtcNow();
     private RestartHarness _restarts = null!;
@@ -77,7 +74,7 @@ public sealed class AuditIndexTests : IAsyncLifetime
             stripped.Remove("@timestamp");
             stripped.Remove("logGroup");
             stripped.Remove("logStream");
-            Assert.True(Schema.Evaluate(JsonDocument.Parse(stripped.ToJsonString()).RootElement).IsValid, stripped.ToJsonString());
+            Assert.True(AuditLineSchemaTests.Schema.Evaluate(JsonDocument.Parse(stripped.ToJsonString()).RootElement).IsValid, stripped.ToJsonString());
         }
         Assert.Contains(documents.Values, d => (string?)d["audit"] == "action" && (string?)d["outcome"] == "succeeded");
         Assert.Contains(documents.Values, d => (string?)d["audit"] == "decision" && (string?)d["outcome"] == "fired");
