@@ -87,6 +87,13 @@ internal sealed class AuditLogsHandler : ILambdaHandler
             });
         }
         var unsent = report.Unsent.Count;
+        // A line is indexed, or dead-lettered (its letter stored or not), or unsent; dead letters also count in the forwarder's alarm.
+        var indexed = lines - report.DeadLettered - report.Unsent.Count(i => i.Kind == BulkItemKind.Audit);
+        _services.Metrics.Write(
+        [
+            MetricValue.Count(MetricNames.AuditLinesIndexed, indexed),
+            MetricValue.Count(MetricNames.DocumentsDeadLettered, report.DeadLettered - report.Unsent.Count(i => i.Kind == BulkItemKind.DeadLetter)),
+        ]);
         Summary(unsent > 0 || report.DeadLettered > 0 ? LogSeverity.Warn : LogSeverity.Info, "audit lines indexed", logs, context, lines, skipped, started, report);
         if (unsent > 0)
         {

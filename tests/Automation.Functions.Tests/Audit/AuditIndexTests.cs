@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Automation.Core.Lambda;
+using Automation.Core.Telemetry;
 using Automation.Functions.Tests.Forwarding;
 using Automation.Functions.Tests.Kubernetes;
 using Automation.LogForwarder.Audit;
@@ -118,6 +119,9 @@ public sealed class AuditIndexTests : IAsyncLifetime
         Assert.Equal(LogGroup, (string?)letter.Value["logGroup"]);
         Assert.Equal(LogStream, (string?)letter.Value["logStream"]);
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse(lines[lines.FindIndex(audits.Contains)]), JsonNode.Parse((string)letter.Value["raw"]!)));
+        var metrics = Assert.Single(Metrics.EmfSpecification.Lines(forwarder.Log.ToString()), l => l.Metrics.ContainsKey(MetricNames.AuditLinesIndexed));
+        Assert.Equal(audits.Count - 1, metrics.Value(MetricNames.AuditLinesIndexed));
+        Assert.Equal(1, metrics.Value(MetricNames.DocumentsDeadLettered));
         var summary = Assert.Single(forwarder.LogLines("audit lines indexed"));
         Assert.Equal("warn", summary.GetProperty("level").GetString());
         Assert.Equal(1, summary.GetProperty("deadLettered").GetInt32());
