@@ -30,10 +30,17 @@ internal static class LogForwarderFunction
     internal static FunctionDefinition For(
         Func<string, string?> environment, HttpMessageHandler? handler = null, AWSCredentials? credentials = null, BulkSendOptions? sendOptions = null)
     {
-        // The Kafka sink and the audit handler share one connection, made once at INIT by whichever asks first.
-        (ForwardingSettings Settings, BulkSender? Sender)? connection = null;
-        (ForwardingSettings Settings, BulkSender? Sender) Connect(FunctionServices services) =>
-            connection ??= (services.Rules.Forwarding ?? ForwardingSettings.Default, CreateSender(services, environment, handler, credentials, sendOptions));
+        // The Kafka sink and the audit handler of one INIT (one services instance) share one connection, made by whichever asks first.
+        (FunctionServices Services, ForwardingSettings Settings, BulkSender? Sender)? connection = null;
+        (ForwardingSettings Settings, BulkSender? Sender) Connect(FunctionServices services)
+        {
+            if (connection is not { } made || !ReferenceEquals(made.Services, services))
+            {
+                made = (services, services.Rules.Forwarding ?? ForwardingSettings.Default, CreateSender(services, environment, handler, credentials, sendOptions));
+                connection = made;
+            }
+            return (made.Settings, made.Sender);
+        }
 
         return new(LogicalId, [OpenSearchSecretVariable], services =>
         {
