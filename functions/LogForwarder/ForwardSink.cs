@@ -264,30 +264,17 @@ internal sealed class ForwardSink : IBatchSink
     {
         var raw = item.Raw?.Invoke() ?? SourceLine(items, item);
         var now = _services.Time.GetUtcNow();
-        return items.Add(BulkItemKind.DeadLetter, "index", _settings.DeadLetterIndex.Resolve(now), item.Id, item.Records, raw: null, writer =>
-        {
-            writer.WriteStartObject();
-            writer.WriteString("@timestamp", now.UtcDateTime);
-            writer.WriteString("kind", item.Kind == BulkItemKind.Aggregate ? "aggregate" : "document");
-            writer.WriteString("index", item.Index);
-            writer.WriteString("id", item.Id);
-            writer.WriteStartObject("error");
-            writer.WriteNumber("status", result.Status);
-            writer.WriteString("type", result.ErrorType ?? "");
-            writer.WriteString("reason", result.Reason ?? "");
-            writer.WriteEndObject();
-            if (item.Records.Count > 0)
+        var kind = item.Kind == BulkItemKind.Aggregate ? "aggregate" : "document";
+        return items.Add(BulkItemKind.DeadLetter, "index", _settings.DeadLetterIndex.Resolve(now), item.Id, item.Records, raw: null,
+            writer => DeadLetterDocument.Write(writer, now, kind, item, result, raw, item.Records.Count == 0 ? null : origin =>
             {
                 var first = item.Records[0];
-                writer.WriteStartObject("kafka");
-                writer.WriteString("topic", first.Topic);
-                writer.WriteNumber("partition", first.Partition);
-                writer.WriteNumber("offset", first.Offset);
-                writer.WriteEndObject();
-            }
-            writer.WriteString("raw", raw);
-            writer.WriteEndObject();
-        });
+                origin.WriteStartObject("kafka");
+                origin.WriteString("topic", first.Topic);
+                origin.WriteNumber("partition", first.Partition);
+                origin.WriteNumber("offset", first.Offset);
+                origin.WriteEndObject();
+            }));
     }
 
     private static string SourceLine(BulkItems items, BulkItem item)

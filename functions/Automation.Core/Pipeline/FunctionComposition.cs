@@ -65,8 +65,14 @@ public static class FunctionComposition
         var secrets = await FunctionSecrets.LoadAsync(function.SecretVariables, environment, createSecretsClient, cancellationToken)
             .ConfigureAwait(false);
 
-        var sink = function.CreateSink(new FunctionServices(settings, rules, log, secrets, new ActionLedger(store, time), time) { Metrics = metrics });
-        var handler = new KafkaBatchHandler(settings, sink, new LogRecordParser(), engine, log, time, metrics);
+        var services = new FunctionServices(settings, rules, log, secrets, new ActionLedger(store, time), time) { Metrics = metrics };
+        var sink = function.CreateSink(services);
+        ILambdaHandler handler = new KafkaBatchHandler(settings, sink, new LogRecordParser(), engine, log, time, metrics);
+        if (function.CreateLogEventsHandler is { } createLogEventsHandler)
+        {
+            // Also a subscription filter's destination: the router tells its events from Kafka batches.
+            handler = new LambdaEventRouter(handler, createLogEventsHandler(services));
+        }
         log.Info("function initialised", json =>
         {
             json.WriteString("function", settings.FunctionName);
@@ -76,6 +82,7 @@ public static class FunctionComposition
             json.WriteNumber("rules", rules.Rules.Count);
             json.WriteString("state", stateName);
             json.WriteString("metricsNamespace", metrics.Namespace);
+            json.WriteBoolean("logEvents", function.CreateLogEventsHandler is not null);
             json.WriteStartArray("secrets");
             foreach (var variable in secrets.Variables)
             {

@@ -31,4 +31,7 @@ public static class MetricNames
     // Per batch, by Function (LogForwarderFunction's sink).
     public const string DocumentsIndexed = "DocumentsIndexed";
     public const string DocumentsDeadLettered = "DocumentsDeadLettered";
+
+    // Per CloudWatch Logs event, by Function (LogForwarderFunction's audit handler; DocumentsDeadLettered too).
+    public const string AuditLinesIndexed = "AuditLinesIndexed";
 }

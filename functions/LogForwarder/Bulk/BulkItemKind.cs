@@ -9,6 +9,9 @@ internal enum BulkItemKind
     /// <summary>A scripted upsert of one rule/group/minute aggregate.</summary>
     Aggregate,
 
+    /// <summary>One audit line of an action function, from a CloudWatch Logs subscription event.</summary>
+    Audit,
+
     /// <summary>A document or aggregate that OpenSearch rejected for good, with the raw text and the error.</summary>
     DeadLetter,
 }

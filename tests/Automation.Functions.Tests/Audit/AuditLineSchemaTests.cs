@@ -21,7 +21,8 @@ namespace Automation.Functions.Tests.Audit;
 /// <summary>Every audit line the functions write holds to docs/schemas/audit-line.schema.json (docs/audit.md).</summary>
 public sealed class AuditLineSchemaTests
 {
-    private static readonly JsonSchema Schema = JsonSchema.FromFile(Path.Combine(Fixtures.RepoRoot, "docs", "schemas", "audit-line.schema.json"));
+    /// <summary>The one instance of the schema in this test run: JsonSchema.Net keeps schemas by $id in a global registry, where a second load of the same $id clashes.</summary>
+    internal static readonly JsonSchema Schema = JsonSchema.FromFile(Path.Combine(Fixtures.RepoRoot, "docs", "schemas", "audit-line.schema.json"));
 
     private static void AssertValid(JsonElement line)
     {

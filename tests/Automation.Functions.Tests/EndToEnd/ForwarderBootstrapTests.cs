@@ -90,6 +90,59 @@ public sealed class ForwarderBootstrapTests(PublishedForwarderBootstrap bootstra
         Assert.DoesNotContain(SecretKey, function.Stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task The_published_bootstrap_stores_the_audit_lines_of_a_CloudWatch_Logs_event_once()
+    {
+        await using var server = await FakeOpenSearch.StartAsync();
+        server.SigV4 = new SigV4Verifier(AccessKey, SecretKey, Region, "es");
+        var rules = Path.Combine(_scratch, "rules.yaml");
+        await File.WriteAllTextAsync(rules, "version: 1\nrules:\n  - id: server-errors\n    match: { field: level, equals: error }\n");
+        await using var api = await FakeLambdaRuntimeApi.StartAsync();
+        using var function = new BootstrapProcess(bootstrap.BootstrapPath, api.RuntimeApiAddress, new Dictionary<string, string>
+        {
+            ["RULES_FILE"] = rules,
+            ["DRY_RUN"] = "false",
+            [ForwarderOptions.EndpointVariable] = server.Endpoint.ToString(),
+            [ForwarderOptions.ServiceVariable] = "es",
+            ["AWS_REGION"] = Region,
+            ["AWS_ACCESS_KEY_ID"] = AccessKey,
+            ["AWS_SECRET_ACCESS_KEY"] = SecretKey,
+            ["AWS_EC2_METADATA_DISABLED"] = "true",
+        });
+        // PodRestartFunction's own lines for a sample event (the CLI's dry-run invoke runs the same handler as Lambda).
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var exit = await new Automation.Cli.LocalInvoker(stdout, stderr, _ => null, TimeProvider.System).InvokeAsync(
+            Automation.PodRestarter.PodRestartFunction.LogicalId, Path.Combine(Fixtures.RepoRoot, "events", "pod-crashloop.json"), null, null,
+            TimeSpan.FromSeconds(30), live: false, CancellationToken.None);
+        Assert.Equal(Automation.Cli.LocalInvoker.Success, exit);
+        var lines = stderr.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Prepend("START RequestId: 1 Version: $LATEST").ToList();
+        var audits = lines.Count(l => l.StartsWith('{') && JsonDocument.Parse(l).RootElement.TryGetProperty("audit", out _));
+        Assert.InRange(audits, 1, lines.Count - 1);
+        var payload = CloudWatchLogsEvents.Wrap("/aws/lambda/stack/PodRestartFunction", "2026/11/27/[$LATEST]abc", lines, DateTimeOffset.UtcNow, out var ids);
+
+        var first = await InvokeAsync(api, payload, function);
+
+        Assert.False(first.IsError, System.Text.Encoding.UTF8.GetString(first.Body) + "\n" + function.Stderr);
+        Assert.Empty(server.Violations);
+        var documents = server.Documents("automation-audit");
+        Assert.Equal(audits, documents.Count);
+        Assert.All(documents.Keys, k => Assert.Contains(k.Id, ids));
+        Assert.All(documents.Values, d => Assert.Equal(Automation.PodRestarter.PodRestartFunction.LogicalId, (string?)d["function"]));
+        var stored = Snapshot(server);
+
+        var second = await InvokeAsync(api, payload, function);
+
+        Assert.False(second.IsError, System.Text.Encoding.UTF8.GetString(second.Body) + "\n" + function.Stderr);
+        Assert.Equal(stored, Snapshot(server));
+        var summaries = function.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => l.StartsWith('{'))
+            .Select(l => JsonDocument.Parse(l).RootElement)
+            .Where(l => l.GetProperty("message").GetString() == "audit lines indexed")
+            .ToList();
+        Assert.Equal(2, summaries.Count);
+        Assert.All(summaries, l => Assert.Equal(audits, l.GetProperty("indexed").GetInt32()));
+    }
+
     /// <summary>The deterministic ids of the event's records: topic-partition-offset.</summary>
     private static List<string> Ids(byte[] payload)
     {

@@ -7,10 +7,10 @@ internal sealed partial class RulesReader
 {
     private const string RecordsKey = "records", DropKey = "drop", IndexKey = "index", DataStreamKey = "data_stream",
         DeadLetterIndexKey = "dead_letter_index", AggregatesKey = "aggregates", EnabledKey = "enabled", SamplesKey = "samples",
-        BulkKey = "bulk", MaxBytesKey = "max_bytes", GzipKey = "gzip";
+        BulkKey = "bulk", MaxBytesKey = "max_bytes", GzipKey = "gzip", AuditIndexKey = "audit_index";
 
     /// <summary>The keys of <c>forwarding:</c>, its <c>aggregates:</c> and its <c>bulk:</c>; rules.schema.json lists the same.</summary>
-    internal static IReadOnlyList<string> ForwardingKeys { get; } = [RecordsKey, DropKey, IndexKey, DataStreamKey, DeadLetterIndexKey, AggregatesKey, BulkKey];
+    internal static IReadOnlyList<string> ForwardingKeys { get; } = [RecordsKey, DropKey, IndexKey, DataStreamKey, DeadLetterIndexKey, AggregatesKey, BulkKey, AuditIndexKey];
 
     internal static IReadOnlyList<string> ForwardingAggregatesKeys { get; } = [EnabledKey, IndexKey, SamplesKey];
 
@@ -91,6 +91,11 @@ internal sealed partial class RulesReader
         if (map.Find(DeadLetterIndexKey) is { } deadLetter && IndexName(deadLetter.Value, "forwarding dead_letter_index") is { } deadLetterPattern)
         {
             settings = settings with { DeadLetterIndex = deadLetterPattern };
+        }
+
+        if (map.Find(AuditIndexKey) is { } auditIndex && IndexName(auditIndex.Value, "forwarding audit_index") is { } auditPattern)
+        {
+            settings = settings with { AuditIndex = auditPattern };
         }
 
         if (map.Find(AggregatesKey) is { } aggregates)

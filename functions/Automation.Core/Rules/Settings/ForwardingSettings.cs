@@ -34,6 +34,15 @@ public sealed record ForwardingSettings(
 
     public const int MaxSamples = 20;
 
+    /// <summary>
+    /// Where the audit lines of the action functions go (docs/audit.md, "Searching the audit trail"): one document per
+    /// line, from the CloudWatch Logs subscription of their log groups. Date parts are filled from each line's time.
+    /// </summary>
+    public IndexPattern AuditIndex { get; init; } = DefaultAuditIndex;
+
+    /// <summary>The audit index when <c>audit_index:</c> is left out.</summary>
+    public static IndexPattern DefaultAuditIndex { get; } = IndexPattern.Parse("automation-audit");
+
     /// <summary>What a rules file without <c>forwarding:</c> gets.</summary>
     public static ForwardingSettings Default { get; } = new(
         AllRecords: true,

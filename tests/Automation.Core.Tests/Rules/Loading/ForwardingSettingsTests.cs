@@ -48,6 +48,19 @@ public sealed class ForwardingSettingsTests
     }
 
     [Fact]
+    public void The_audit_index_defaults_to_automation_audit_and_may_be_a_date_pattern()
+    {
+        Assert.Equal("automation-audit", ForwardingSettings.Default.AuditIndex.Resolve(DateTimeOffset.UnixEpoch));
+        Assert.Same(ForwardingSettings.DefaultAuditIndex, Load(Head + "forwarding:\n  records: all\n").Forwarding!.AuditIndex);
+
+        // The line's UTC date: 23:00 at -02:00 on 30 November is December in UTC.
+        var settings = Load(Head + "forwarding:\n  audit_index: audit-%{yyyy.MM}\n").Forwarding!;
+
+        Assert.Equal("audit-2026.12", settings.AuditIndex.Resolve(new DateTimeOffset(2026, 11, 30, 23, 0, 0, TimeSpan.FromHours(-2))));
+        Assert.Equal("logs-%{yyyy.MM.dd}", settings.Index!.Text);
+    }
+
+    [Fact]
     public void A_data_stream_replaces_the_index()
     {
         var settings = Load(Head + "forwarding:\n  data_stream: logs-k8s\n  bulk: { max_bytes: 2097152 }\n").Forwarding!;
@@ -79,6 +92,8 @@ public sealed class ForwardingSettingsTests
     [InlineData("  bulk: { max_bytes: 512 }\n", 6, 22, "a size from 1KiB")]
     [InlineData("  bulk: { zip: true }\n", 6, 11, "unknown key 'zip' in forwarding bulk:")]
     [InlineData("  aggregate: {}\n", 6, 3, "did you mean 'aggregates'?")]
+    [InlineData("  audit_index: Audit\n", 6, 16, "forwarding audit_index 'Audit': 'A' at offset 0 is not allowed")]
+    [InlineData("  audit_index: [a]\n", 6, 16, "forwarding audit_index")]
     public void Each_problem_is_reported_at_its_place(string lines, int line, int column, string gist)
     {
         SingleProblem(Head + "forwarding:\n" + lines, line, column, gist);
@@ -94,9 +109,10 @@ public sealed class ForwardingSettingsTests
         var settings = Load("version: 1\nrules:\n  - id: healthz-noise\n    match: { contains: healthz }\n" + example).Forwarding!;
 
         Assert.Equal(["healthz-noise"], settings.Drop);
-        Assert.Equal(ForwardingSettings.Default with { Drop = settings.Drop }, settings with { Index = ForwardingSettings.Default.Index, DeadLetterIndex = ForwardingSettings.Default.DeadLetterIndex, AggregatesIndex = ForwardingSettings.Default.AggregatesIndex });
+        Assert.Equal(ForwardingSettings.Default with { Drop = settings.Drop }, settings with { Index = ForwardingSettings.Default.Index, DeadLetterIndex = ForwardingSettings.Default.DeadLetterIndex, AggregatesIndex = ForwardingSettings.Default.AggregatesIndex, AuditIndex = ForwardingSettings.Default.AuditIndex });
         Assert.Equal(ForwardingSettings.Default.Index!.Text, settings.Index!.Text);
         Assert.Equal(ForwardingSettings.Default.AggregatesIndex.Text, settings.AggregatesIndex.Text);
+        Assert.Equal(ForwardingSettings.Default.AuditIndex.Text, settings.AuditIndex.Text);
     }
 
     [Fact]
