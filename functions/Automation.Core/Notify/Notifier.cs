@@ -176,9 +176,11 @@ public sealed class Notifier
             {
                 using var attemptTimeout = new CancellationTokenSource(_retry.AttemptTimeout, _time);
                 using var attempt = CancellationTokenSource.CreateLinkedTokenSource(token, attemptTimeout.Token);
-                last = await channel.AttemptAsync(notification, attempt.Token).ConfigureAwait(false);
+                var outcome = await channel.AttemptAsync(notification, attempt.Token).ConfigureAwait(false);
                 cancellationToken.ThrowIfCancellationRequested();
-                return last;
+                // An attempt the deadline cut short says less than the answer before it: keep that one for the report.
+                last = token.IsCancellationRequested && last is not null ? last : outcome;
+                return outcome;
             }, linked.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
