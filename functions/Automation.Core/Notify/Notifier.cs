@@ -139,7 +139,8 @@ public sealed class Notifier
             return ChannelOutcome.Transient("the deadline passed before it was sent");
         }
 
-        using var untilDeadline = new CancellationTokenSource(remaining, _time);
+        // A far deadline (say DateTimeOffset.MaxValue) is more than a timer can hold; a day is as good as never here.
+        using var untilDeadline = new CancellationTokenSource(remaining < TimeSpan.FromDays(1) ? remaining : TimeSpan.FromDays(1), _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, untilDeadline.Token);
         ChannelOutcome? last = null;
         var pipeline = new ResiliencePipelineBuilder<ChannelOutcome> { TimeProvider = _time }

@@ -194,6 +194,16 @@ public sealed class WebhookTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_deadline_far_away_is_no_problem()
+    {
+        var result = await Notifier().SendAsync(Notifications.Sample(), null, DateTimeOffset.MaxValue, CancellationToken.None);
+        _results.Add(result);
+
+        Assert.Equal(ActionStatus.Succeeded, result.Status);
+        Assert.Single(_webhook.Posts);
+    }
+
+    [Fact]
     public async Task A_deadline_already_passed_sends_nothing()
     {
         var result = await Notifier().SendAsync(Notifications.Sample(), null, DateTimeOffset.UtcNow.AddSeconds(-1), CancellationToken.None);
