@@ -122,7 +122,7 @@ public sealed class WebhookTests : IAsyncLifetime
 
         var result = await SendAsync(Notifier(), TimeSpan.FromSeconds(20));
 
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), clock.Elapsed.ToString());
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), clock.Elapsed.ToString());
         Assert.Equal(ActionStatus.Retry, result.Status);
         Assert.Equal("retry", result.Facts!["webhook"]);
         Assert.Equal("429", result.Facts["webhookStatus"]);
@@ -161,7 +161,7 @@ public sealed class WebhookTests : IAsyncLifetime
 
         var result = await SendAsync(Notifier(FastRetry with { MaxRetryAttempts = 1000 }), TimeSpan.FromSeconds(1));
 
-        Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(5));
+        Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(10));
         Assert.Equal(ActionStatus.Retry, result.Status);
         Assert.Equal("notification not delivered before the deadline: webhook retry: HTTP 500 rollup_error", result.Detail);
         Assert.True(_webhook.Posts.Count > 2, $"{_webhook.Posts.Count} posts");
@@ -173,7 +173,7 @@ public sealed class WebhookTests : IAsyncLifetime
     {
         _webhook.AnswerNext(WebhookAnswer.NoAnswer, WebhookAnswer.NoAnswer);
 
-        var result = await SendAsync(Notifier(FastRetry with { AttemptTimeout = TimeSpan.FromMilliseconds(300) }), TimeSpan.FromSeconds(10));
+        var result = await SendAsync(Notifier(FastRetry with { AttemptTimeout = TimeSpan.FromSeconds(1) }), TimeSpan.FromSeconds(10));
 
         Assert.Equal(ActionStatus.Succeeded, result.Status);
         Assert.Equal(3, _webhook.Posts.Count);
@@ -188,7 +188,7 @@ public sealed class WebhookTests : IAsyncLifetime
 
         var result = await SendAsync(Notifier(), TimeSpan.FromMilliseconds(800));
 
-        Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(0.7), TimeSpan.FromSeconds(4));
+        Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(0.7), TimeSpan.FromSeconds(10));
         Assert.Equal(ActionStatus.Retry, result.Status);
         Assert.Contains("webhook retry: the webhook did not answer in time", result.Detail, StringComparison.Ordinal);
     }
