@@ -31,7 +31,7 @@ internal static class PodRestartFunction
         Func<string, string?> environment,
         KubernetesRetryOptions? retry = null,
         Func<CancellationToken, Task<ImmutableCredentials>>? credentials = null) =>
-        new(LogicalId, [KubeconfigSecretVariable], services => CreateSink(services, environment, retry ?? KubernetesRetryOptions.Default, credentials));
+        new(LogicalId, [KubeconfigSecretVariable, Automation.Core.Notify.Notifier.WebhookSecretVariable], services => CreateSink(services, environment, retry ?? KubernetesRetryOptions.Default, credentials));
 
     public static Task<ILambdaHandler> CreateAsync(Func<string, string?> environment, TextWriter logOutput, TimeProvider time, CancellationToken cancellationToken)
         => FunctionComposition.CreateHandlerAsync(CreateDefinition(environment), environment, logOutput, time, cancellationToken);

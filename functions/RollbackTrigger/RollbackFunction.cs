@@ -22,7 +22,7 @@ internal static class RollbackFunction
     /// <summary>What the function calls itself in User-Agent, as GitHub asks of every API client.</summary>
     public const string UserAgent = "aws-devops-automation-rollback";
 
-    public static FunctionDefinition Definition { get; } = new(LogicalId, [GitHubSecretVariable], services => CreateSink(services, GitHubRetryOptions.Default));
+    public static FunctionDefinition Definition { get; } = new(LogicalId, [GitHubSecretVariable, Automation.Core.Notify.Notifier.WebhookSecretVariable], services => CreateSink(services, GitHubRetryOptions.Default));
 
     public static Task<ILambdaHandler> CreateAsync(Func<string, string?> environment, TextWriter logOutput, TimeProvider time, CancellationToken cancellationToken)
         => FunctionComposition.CreateHandlerAsync(Definition, environment, logOutput, time, cancellationToken);
