@@ -50,18 +50,24 @@ internal static class PodRestartFunction
         var acting = rules.Rules.Where(r => r.Actions.Any(a => a.Type is ActionCatalog.RestartPod or ActionCatalog.RolloutRestart)).Select(r => r.Id).ToList();
         if (rules.Kubernetes is not { } settings)
         {
-            // Nothing may act without clusters and an allow-list: say so loudly at INIT; fired actions are recorded
-            // as skipped, as for a function without an action stage.
+            // Nothing may act without clusters and an allow-list: say so loudly at INIT; each fired restart fails with
+            // that reason, and notifications (which need no cluster) still go out.
+            var reason = $"{rules.Source} has no kubernetes: section (clusters and the namespace allow-list), so no pod or workload is restarted";
             if (acting.Count > 0)
             {
                 services.Log.Error("kubernetes actions not configured", json =>
                 {
                     json.WriteString("function", services.Settings.FunctionName);
-                    json.WriteString("reason", $"{rules.Source} has no kubernetes: section (clusters and the namespace allow-list), so no pod or workload is restarted");
+                    json.WriteString("reason", reason);
                     json.WriteString("rules", string.Join(", ", acting));
                 });
             }
-            return new NoActionSink(services.Ledger);
+            var notConfigured = new NotConfiguredExecutor(reason);
+            return new ActionSink(new Dictionary<string, IActionExecutor>(StringComparer.Ordinal)
+            {
+                [ActionCatalog.RestartPod] = notConfigured,
+                [ActionCatalog.RolloutRestart] = notConfigured,
+            }, services);
         }
 
         var clusters = new KubernetesClusters(settings, environment, services.Secrets, services.Time, credentials);

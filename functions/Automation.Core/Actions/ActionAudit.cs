@@ -10,7 +10,8 @@ namespace Automation.Core.Actions;
 /// </summary>
 public static class ActionAudit
 {
-    public static void Write(JsonLog log, Decision decision, ActionResult result, string function, string requestId, TimeSpan duration, bool recorded)
+    /// <param name="recorded">Whether the outcome reached the ledger; null for an action without a ledger entry (a resolved notice).</param>
+    public static void Write(JsonLog log, Decision decision, ActionResult result, string function, string requestId, TimeSpan duration, bool? recorded)
     {
         var severity = result.Status switch
         {
@@ -43,7 +44,10 @@ public static class ActionAudit
             }
             json.WriteString("sample", decision.Sample.ToString());
             json.WriteNumber("durationMs", Math.Round(duration.TotalMilliseconds, 3));
-            json.WriteBoolean("ledgerRecorded", recorded);
+            if (recorded is { } written)
+            {
+                json.WriteBoolean("ledgerRecorded", written);
+            }
         });
     }
 

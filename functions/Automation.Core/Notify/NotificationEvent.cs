@@ -6,7 +6,7 @@ public enum NotificationEvent
     /// <summary>The rule fired and its actions ran.</summary>
     Fired,
 
-    /// <summary>A guardrail stopped the rule's action (budget exhausted: the circuit is open).</summary>
+    /// <summary>A guardrail held the rule's action back: the budget's circuit open, the allow-list, too few ready replicas...</summary>
     Suppressed,
 
     /// <summary>An action failed for good.</summary>

@@ -192,7 +192,7 @@ internal static class SlackMessage
     private static string Title(NotificationEvent value) => value switch
     {
         NotificationEvent.Fired => "Fired",
-        NotificationEvent.Suppressed => "Suppressed (circuit open)",
+        NotificationEvent.Suppressed => "Suppressed by a guardrail",
         NotificationEvent.Failed => "Failed",
         NotificationEvent.Resolved => "Resolved",
         _ => NotificationText.EventName(value),

@@ -1,6 +1,8 @@
 using Automation.Core.Aws.Secrets;
 using Automation.Core.Configuration;
 using Automation.Core.Lambda;
+using Automation.Core.Notify;
+using Automation.Core.Rules.Actions;
 using Automation.Core.Logs;
 using Automation.Core.Rules;
 using Automation.Core.Rules.Decisions;
@@ -59,20 +61,25 @@ public static class FunctionComposition
         // An invalid rules file fails INIT here (RulesValidationException lists every file:line:col problem).
         var rules = RulesLoader.Load(settings.RulesFile);
         var (store, stateName) = CreateStateStore(environment, time, log);
-        var engine = new RuleEngine(rules, store, time, DecisionScope.ForFunction(function.Name), settings.DryRun);
+        var scope = DecisionScope.ForFunction(function.Name);
+        var engine = new RuleEngine(rules, store, time, scope, settings.DryRun);
 
         // A missing or unreadable secret fails INIT here, naming the variable and the secret, never a value.
         var secrets = await FunctionSecrets.LoadAsync(function.SecretVariables, environment, createSecretsClient, cancellationToken)
             .ConfigureAwait(false);
 
-        var services = new FunctionServices(settings, rules, log, secrets, new ActionLedger(store, time), time) { Metrics = metrics };
+        // Notification channels: a bad webhook secret or queue URL fails INIT here, never quoting the value.
+        var notifier = Notifier.FromEnvironment(environment, secrets, time, log);
+        WarnOfNotifyWithoutChannel(rules, scope, notifier, settings, log);
+
+        var services = new FunctionServices(settings, rules, log, secrets, new ActionLedger(store, time), time) { Metrics = metrics, Notifier = notifier };
         var sink = function.CreateSink(services);
-        ILambdaHandler handler = new KafkaBatchHandler(settings, sink, new LogRecordParser(), engine, log, time, metrics);
-        if (function.CreateLogEventsHandler is { } createLogEventsHandler)
-        {
-            // Also a subscription filter's destination: the router tells its events from Kafka batches.
-            handler = new LambdaEventRouter(handler, createLogEventsHandler(services));
-        }
+        // Kafka batches from the event source mapping; the recovery schedule's events (template.yaml's
+        // RecoverySweep); CloudWatch Logs subscription events for a function that takes them (the audit index).
+        var handler = new LambdaEventRouter(
+            new KafkaBatchHandler(settings, sink, new LogRecordParser(), engine, log, time, metrics),
+            function.CreateLogEventsHandler?.Invoke(services),
+            new RecoverySweepHandler(settings, sink, engine, log, time, metrics));
         log.Info("function initialised", json =>
         {
             json.WriteString("function", settings.FunctionName);
@@ -91,6 +98,21 @@ public static class FunctionComposition
             json.WriteEndArray();
         });
         return handler;
+    }
+
+    /// <summary>Notify actions this function decides, with nowhere to send: each would fail, audited; say so at INIT.</summary>
+    private static void WarnOfNotifyWithoutChannel(RuleSet rules, DecisionScope scope, Notifier? notifier, FunctionSettings settings, JsonLog log)
+    {
+        var notifying = rules.Rules.Where(r => r.Actions.Any(a => a.Type == ActionCatalog.Notify && scope.Decides(r, a))).Select(r => r.Id).ToList();
+        if (notifier is null && notifying.Count > 0)
+        {
+            log.Warn("notify actions without a channel", json =>
+            {
+                json.WriteString("function", settings.FunctionName);
+                json.WriteString("reason", $"neither {Notifier.WebhookSecretVariable} nor {Notifier.QueueUrlVariable} is set, so these rules' notifications fail (docs/notify.md)");
+                json.WriteString("rules", string.Join(", ", notifying));
+            });
+        }
     }
 
     /// <summary>

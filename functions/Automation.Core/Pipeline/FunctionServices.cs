@@ -1,5 +1,6 @@
 using Automation.Core.Aws.Secrets;
 using Automation.Core.Configuration;
+using Automation.Core.Notify;
 using Automation.Core.Rules;
 using Automation.Core.Rules.Decisions;
 using Automation.Core.Telemetry;
@@ -13,4 +14,7 @@ public sealed record FunctionServices(FunctionSettings Settings, RuleSet Rules, 
 {
     /// <summary>The function's embedded-metric writer (docs/metrics.md); none unless INIT sets it.</summary>
     public EmbeddedMetrics Metrics { get; init; } = EmbeddedMetrics.None;
+
+    /// <summary>Where notify actions send (docs/notify.md); null when the function has no channel configured.</summary>
+    public Notifier? Notifier { get; init; }
 }

@@ -11,4 +11,7 @@ public enum LambdaEventKind
 
     /// <summary>A CloudWatch Logs subscription event: <c>{"awslogs":{"data":"..."}}</c>.</summary>
     CloudWatchLogs,
+
+    /// <summary>An EventBridge event, such as the schedule's: <c>{"source":"aws.events","detail-type":"Scheduled Event",...}</c>.</summary>
+    Scheduled,
 }

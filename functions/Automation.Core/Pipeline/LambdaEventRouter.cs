@@ -13,18 +13,23 @@ public sealed class LambdaEventRouter : ILambdaHandler
     private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
 
     private readonly ILambdaHandler _kafka;
-    private readonly ILambdaHandler _cloudWatchLogs;
+    private readonly ILambdaHandler? _cloudWatchLogs;
+    private readonly ILambdaHandler? _scheduled;
 
-    public LambdaEventRouter(ILambdaHandler kafka, ILambdaHandler cloudWatchLogs)
+    /// <param name="cloudWatchLogs">Handles CloudWatch Logs subscription events; null: the function takes none.</param>
+    /// <param name="scheduled">Handles EventBridge (scheduled) events; null: the function takes none.</param>
+    public LambdaEventRouter(ILambdaHandler kafka, ILambdaHandler? cloudWatchLogs, ILambdaHandler? scheduled = null)
     {
         _kafka = kafka;
         _cloudWatchLogs = cloudWatchLogs;
+        _scheduled = scheduled;
     }
 
     public Task<byte[]> HandleAsync(ReadOnlyMemory<byte> payload, LambdaContext context, CancellationToken cancellationToken) =>
-        Classify(payload.Span) switch
+        (Classify(payload.Span), _cloudWatchLogs, _scheduled) switch
         {
-            LambdaEventKind.CloudWatchLogs => _cloudWatchLogs.HandleAsync(payload, context, cancellationToken),
+            (LambdaEventKind.CloudWatchLogs, { } logs, _) => logs.HandleAsync(payload, context, cancellationToken),
+            (LambdaEventKind.Scheduled, _, { } scheduled) => scheduled.HandleAsync(payload, context, cancellationToken),
             _ => _kafka.HandleAsync(payload, context, cancellationToken),
         };
 
@@ -46,6 +51,10 @@ public sealed class LambdaEventRouter : ILambdaHandler
                 if (reader.ValueTextEquals("awslogs"u8))
                 {
                     return LambdaEventKind.CloudWatchLogs;
+                }
+                if (reader.ValueTextEquals("detail-type"u8))
+                {
+                    return LambdaEventKind.Scheduled;
                 }
                 if (reader.ValueTextEquals("records"u8) || reader.ValueTextEquals("eventSource"u8))
                 {

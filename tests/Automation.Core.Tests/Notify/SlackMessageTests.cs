@@ -35,7 +35,7 @@ public sealed partial class SlackMessageTests
     }
 
     [Theory]
-    [InlineData(NotificationEvent.Suppressed, "*Suppressed (circuit open)*")]
+    [InlineData(NotificationEvent.Suppressed, "*Suppressed by a guardrail*")]
     [InlineData(NotificationEvent.Failed, "*Failed*")]
     [InlineData(NotificationEvent.Resolved, "*Resolved*")]
     public void Each_event_has_its_title(NotificationEvent value, string title)

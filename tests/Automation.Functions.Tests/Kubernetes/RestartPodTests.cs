@@ -252,7 +252,7 @@ public sealed class RestartPodTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Without_a_kubernetes_section_init_says_so_and_nothing_is_called()
+    public async Task Without_a_kubernetes_section_init_says_so_nothing_is_called_and_the_action_fails_with_the_reason()
     {
         Api.AddDeployment(Namespace, "web", "5d8f7c9b4", ["a1", "b2"], ready: 2);
         await _harness.InitAsync(Rule, kubernetes: null);
@@ -263,7 +263,9 @@ public sealed class RestartPodTests : IAsyncLifetime
         Assert.Equal("error", error.GetProperty("level").GetString());
         Assert.Equal("crash", error.GetProperty("rules").GetString());
         Assert.Empty(Api.Requests);
-        Assert.Empty(ActionAudits(lines));
+        var audit = Assert.Single(ActionAudits(lines));
+        Assert.Equal("failed", audit.GetProperty("outcome").GetString());
+        Assert.Contains("has no kubernetes: section", audit.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]

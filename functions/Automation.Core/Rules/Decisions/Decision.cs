@@ -16,6 +16,10 @@ namespace Automation.Core.Rules.Decisions;
 /// The action's key in the ledger when this decision claimed it (fired, dry-run): the action stage records the outcome
 /// under it. Null for every other decision.
 /// </param>
+/// <param name="Holder">
+/// For <see cref="DecisionOutcome.AlreadyDone"/>, the ledger entry that answered: how the action ended when it ran, so a
+/// notification that did not go out then can still say so. Null otherwise.
+/// </param>
 public sealed record Decision(
     string RuleId,
     DecisionOutcome Outcome,
@@ -26,4 +30,5 @@ public sealed record Decision(
     RenderedAction? Action,
     KafkaCoordinates Sample,
     IReadOnlyList<int> Records,
-    string? LedgerKey = null);
+    string? LedgerKey = null,
+    State.LedgerEntry? Holder = null);

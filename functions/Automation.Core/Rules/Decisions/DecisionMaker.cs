@@ -274,7 +274,7 @@ public sealed class DecisionMaker
             // Held, but the entry could not be read back (a store that does not return it): still not ours to run.
             null => (DecisionOutcome.InCooldown, $"{met}; {action.Type} already claimed for this target within the cooldown of {Durations.Format(cooldown)}"),
         };
-        return planned with { Outcome = outcome, Reason = reason, LedgerKey = null };
+        return planned with { Outcome = outcome, Reason = reason, LedgerKey = null, Holder = outcome == DecisionOutcome.AlreadyDone ? holder : null };
     }
 
     /// <summary>
