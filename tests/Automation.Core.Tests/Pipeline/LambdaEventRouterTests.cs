@@ -64,4 +64,30 @@ public sealed class LambdaEventRouterTests
         Assert.Equal(["kafka", "logs", "kafka"], seen);
         Assert.Equal(["k", "l", "k"], answers.Select(Encoding.UTF8.GetString));
     }
+
+    // EventBridge's scheduled event, as its documentation shows it.
+    private static readonly byte[] ScheduledEvent = Encoding.UTF8.GetBytes(
+        "{\"version\":\"0\",\"id\":\"53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa\",\"detail-type\":\"Scheduled Event\",\"source\":\"aws.events\"," +
+        "\"account\":\"123456789012\",\"time\":\"2019-10-08T16:53:06Z\",\"region\":\"us-east-1\"," +
+        "\"resources\":[\"arn:aws:events:us-east-1:123456789012:rule/MyScheduledRule\"],\"detail\":{}}");
+
+    [Fact]
+    public void An_EventBridge_event_is_scheduled()
+    {
+        Assert.Equal(LambdaEventKind.Scheduled, LambdaEventRouter.Classify(ScheduledEvent));
+    }
+
+    [Fact]
+    public async Task A_scheduled_event_goes_to_the_sweep_and_without_one_to_the_Kafka_handler_which_says_what_is_wrong()
+    {
+        var seen = new List<string>();
+        var kafka = new DelegateHandler((_, _, _) => { seen.Add("kafka"); return Task.FromResult("k"u8.ToArray()); });
+        var sweep = new DelegateHandler((_, _, _) => { seen.Add("sweep"); return Task.FromResult("s"u8.ToArray()); });
+
+        await new LambdaEventRouter(kafka, cloudWatchLogs: null, sweep).HandleAsync(ScheduledEvent, Context, CancellationToken.None);
+        await new LambdaEventRouter(kafka, cloudWatchLogs: null, scheduled: null).HandleAsync(ScheduledEvent, Context, CancellationToken.None);
+        await new LambdaEventRouter(kafka, cloudWatchLogs: null, sweep).HandleAsync(CloudWatchLogsEvents.Control(), Context, CancellationToken.None);
+
+        Assert.Equal(["sweep", "kafka", "kafka"], seen);
+    }
 }

@@ -96,14 +96,6 @@ public sealed partial class AuditSubscriptionTemplateTests
     private string LogGroupOf(string function) =>
         Referenced(Child((YamlMappingNode)Child(_template.Properties(function), "LoggingConfig")!, "LogGroup")!, "Ref");
 
-    /// <summary>What a Ref or GetAtt names, in short or long form (GetAtt as "Resource.Attribute").</summary>
-    private static string Referenced(YamlNode node, string function)
-    {
-        var (name, argument) = Intrinsic(node) ?? throw new InvalidDataException($"not an intrinsic: {node}");
-        Assert.Equal(function, name);
-        return argument is YamlSequenceNode parts ? string.Join('.', parts.Children.Select(Scalar)) : Scalar(argument)!;
-    }
-
     [GeneratedRegex(@"\$\.audit = ""([a-z]+)""")]
     private static partial Regex AuditValue();
 }

@@ -69,6 +69,14 @@ internal sealed partial class CloudFormationTemplate
 
     public static string? Scalar(YamlNode? node) => (node as YamlScalarNode)?.Value;
 
+    /// <summary>What a Ref or GetAtt names, in short or long form (GetAtt as "Resource.Attribute"); asserts which of the two it is.</summary>
+    public static string Referenced(YamlNode node, string function)
+    {
+        var (name, argument) = Intrinsic(node) ?? throw new InvalidDataException($"not an intrinsic: {node}");
+        Assert.Equal(function, name);
+        return argument is YamlSequenceNode parts ? string.Join('.', parts.Children.Select(Scalar)) : Scalar(argument)!;
+    }
+
     public static string TagOf(YamlNode node) => node.Tag.IsEmpty ? "" : node.Tag.Value;
 
     /// <summary>
