@@ -16,8 +16,9 @@ namespace Automation.Benchmarks;
 /// <summary>
 /// Counts the DynamoDB calls the rules engine makes for one batch (issue: one state update per group, not per record):
 /// 10,000 Fluent Bit records over 20 workloads, 50 threshold rules grouped by workload, against moto's server on
-/// 127.0.0.1 with every HTTP call counted. Two scenarios: every record matches every rule (the worst case), and 1% of
-/// the records match (spread over every group).
+/// 127.0.0.1 with every HTTP call counted. Scenarios: every record matches every rule (the worst case), 1% of the
+/// records match (spread over every group), live, and live with the ladder: half the rules escalate after the other
+/// half's restarts and every rule resolves (escalate_after, resolve_after, and the recovery sweep of each batch).
 /// </summary>
 internal static class StateCallsMeasurement
 {
@@ -30,7 +31,8 @@ internal static class StateCallsMeasurement
         using var moto = new MotoServer();
         var http = new CountingHttpClientFactory();
         using var client = MotoDynamoDb.Client(moto, http);
-        var rules = RulesLoader.Parse(RulesYaml(), "state-calls.yaml");
+        var plain = RulesLoader.Parse(RulesYaml(ladder: false), "state-calls.yaml");
+        var ladder = RulesLoader.Parse(RulesYaml(ladder: true), "state-calls-ladder.yaml");
 
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
@@ -41,7 +43,11 @@ internal static class StateCallsMeasurement
             json.WriteNumber("rules", RuleCount);
             // Each scenario on a table of its own, so one's ledger cannot answer another's claims. Live, the action stage
             // then records an outcome for every fired action, as NoActionSink does.
-            foreach (var (name, fraction, dryRun) in new[] { ("all_match", 1.0, true), ("one_percent_match", 0.01, true), ("live_all_match", 1.0, false) })
+            foreach (var (name, fraction, dryRun, rules) in new[]
+            {
+                ("all_match", 1.0, true, plain), ("one_percent_match", 0.01, true, plain), ("live_all_match", 1.0, false, plain),
+                ("live_all_match_ladder_and_recovery", 1.0, false, ladder),
+            })
             {
                 // Retries (moto under 16 concurrent calls may drop one) are logged to stderr and counted in the calls.
                 var store = new DynamoDbRuleStateStore(client, await MotoDynamoDb.CreateTableAsync(client), log: new JsonLog(Console.Error, TimeProvider.System));
@@ -54,6 +60,7 @@ internal static class StateCallsMeasurement
                     http.Reset();
                     var invocation = new Invocation($"bench-{round}", TimeProvider.System.GetUtcNow().AddMinutes(15));
                     var evaluation = await engine.EvaluateAsync(batch, invocation, CancellationToken.None);
+                    var resolved = await engine.ResolveQuietAsync(invocation, CancellationToken.None);
                     foreach (var fired in evaluation.Decisions.Where(d => d.Outcome == DecisionOutcome.Fired && d.LedgerKey is not null))
                     {
                         await ledger.RecordAsync(fired, invocation.RequestId, LedgerState.Skipped, "measurement", release: false, CancellationToken.None);
@@ -68,6 +75,8 @@ internal static class StateCallsMeasurement
                     json.WriteNumber("update_item", http.Count("UpdateItem"));
                     json.WriteNumber("query", http.Count("Query"));
                     json.WriteNumber("put_item", http.Count("PutItem"));
+                    json.WriteNumber("get_item", http.Count("GetItem"));
+                    json.WriteNumber("resolved", resolved.Count);
                     json.WriteNumber("total_calls", http.Total);
                     json.WriteEndObject();
                 }
@@ -79,16 +88,22 @@ internal static class StateCallsMeasurement
         return 0;
     }
 
-    private static string RulesYaml()
+    /// <param name="ladder">Odd rules escalate after the even rule before them (a rollback after its restart); all resolve after 10m.</param>
+    private static string RulesYaml(bool ladder)
     {
         var yaml = new StringBuilder("version: 1\nrules:\n");
         for (var i = 0; i < RuleCount; i++)
         {
+            var extra = !ladder ? "" : i % 2 == 0
+                ? "    resolve_after: 10m\n"
+                : $"    resolve_after: 10m\n    escalate_after: {{ rule: rule-{i - 1:D2}, within: 15m, still_matching: 5 }}\n";
             yaml.Append(CultureInfo.InvariantCulture, $$$"""
                   - id: rule-{{{i:D2}}}
                     match: { contains: "OutOfMemoryError" }
                     threshold: { count: 5, within: 2m, group_by: [kubernetes.labels.app] }
                     cooldown: 15m
+
+                """).Append(extra).Append(CultureInfo.InvariantCulture, $$$"""
                     actions:
                       - type: rollout_restart
                         namespace: payments
