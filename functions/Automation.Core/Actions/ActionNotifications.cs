@@ -114,11 +114,16 @@ internal static class ActionNotifications
         [decision.Sample.ToString()],
         services.Time.GetUtcNow());
 
-    /// <summary>The facts that are links (a workflow run's page): absolute http(s) URLs only; the notifier keeps the safe ones.</summary>
+    /// <summary>
+    /// The facts people follow, by the label the message shows: a dispatched workflow run's page (htmlUrl; runUrl is
+    /// the API's address, not for people). Absolute http(s) URLs only; the notifier keeps the safe ones.
+    /// </summary>
+    private static readonly IReadOnlyDictionary<string, string> LinkFacts = new Dictionary<string, string>(StringComparer.Ordinal) { ["htmlUrl"] = "run" };
+
     private static Dictionary<string, string> Links(IReadOnlyDictionary<string, string>? facts) =>
         (facts ?? new Dictionary<string, string>())
-            .Where(f => Uri.TryCreate(f.Value, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp))
-            .ToDictionary(f => f.Key, f => f.Value, StringComparer.Ordinal);
+            .Where(f => LinkFacts.ContainsKey(f.Key) && Uri.TryCreate(f.Value, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp))
+            .ToDictionary(f => LinkFacts[f.Key], f => f.Value, StringComparer.Ordinal);
 
     private static string FirstClause(string reason) => reason.Split("; ", 2)[0];
 }
