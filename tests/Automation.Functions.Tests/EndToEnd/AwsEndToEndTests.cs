@@ -94,11 +94,13 @@ public sealed class AwsEndToEndTests(PublishedBootstrap bootstrap, MotoServer mo
         Assert.Equal(Groups(planned), Groups(repeated));
 
         // The ledger is in the table, one entry per fired action, each with the outcome the action stage recorded
-        // (this version has no action stage: skipped): the SDK's calls really went to DynamoDB.
+        // (these rules have no kubernetes: section, so the restart failed with that reason): the SDK's calls really
+        // went to DynamoDB.
         var items = await dynamo.ScanAsync(new Amazon.DynamoDBv2.Model.ScanRequest { TableName = table });
         var ledger = items.Items.Where(item => item["pk"].S.StartsWith("action#", StringComparison.Ordinal)).ToList();
         Assert.Equal(planned.Count, ledger.Count);
-        Assert.All(ledger, entry => Assert.Equal("skipped", entry["state"].S));
+        Assert.All(ledger, entry => Assert.Equal("failed", entry["state"].S));
+        Assert.All(ledger, entry => Assert.Contains("has no kubernetes: section", entry["detail"].S, StringComparison.Ordinal));
         Assert.All(ledger, entry => Assert.Equal(planned[0].GetProperty("requestId").GetString(), entry["request_id"].S));
     }
 
