@@ -200,7 +200,8 @@ internal sealed class NotifyHarness : IAsyncDisposable
     public List<string> Texts() =>
         [.. Webhook.Posts.Select(p => JsonDocument.Parse(p.Body).RootElement.GetProperty("text").GetString()!)];
 
-    private static void AssertValid(JsonElement line)
+    /// <summary>The line holds to docs/schemas/audit-line.schema.json.</summary>
+    public static void AssertValid(JsonElement line)
     {
         var result = AuditSchema.Evaluate(line, new EvaluationOptions { OutputFormat = OutputFormat.List });
         Assert.True(result.IsValid, line.GetRawText() + "\n" +

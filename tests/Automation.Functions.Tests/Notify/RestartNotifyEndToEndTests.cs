@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Xunit.Abstractions;
 using Automation.Functions.Tests.Ladder;
 using Automation.PodRestarter;
 using static Automation.Functions.Tests.Notify.NotifyHarness;
@@ -13,7 +14,7 @@ namespace Automation.Functions.Tests.Notify;
 /// notice; the scheduled sweep (events/recovery-sweep.json) resolves the quiet group once and says so. Each step is a
 /// real `invoke --live` in its own process against one moto table, so time is the clock: the sweeps are polled.
 /// </summary>
-public sealed class RestartNotifyEndToEndTests : IAsyncLifetime
+public sealed class RestartNotifyEndToEndTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const string Rule = "payments-oom";
     private const string Deployment = "/apis/apps/v1/namespaces/payments/deployments/";
@@ -121,6 +122,9 @@ public sealed class RestartNotifyEndToEndTests : IAsyncLifetime
             Assert.Equal(("resolved", Rule, resolving.RequestId), (S(body.RootElement, "event"), S(body.RootElement, "ruleId"), S(body.RootElement, "requestId")));
             Assert.Empty(body.RootElement.GetProperty("actions").EnumerateArray());
         }
+
+        output.WriteLine(string.Join("\n\n", _h.Texts()));
+        output.WriteLine($"sweeps until resolved: {answers.Count}");
 
         // (d) Later sweeps resolve nothing more and tell no one.
         var (later, laterRun) = await _h.SweepAsync(PodRestartFunction.LogicalId);

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Xunit.Abstractions;
 using Automation.Testing.Webhooks;
 using static Automation.Functions.Tests.Notify.NotifyHarness;
 
@@ -10,7 +11,7 @@ namespace Automation.Functions.Tests.Notify;
 /// message's links.run); the same batch again tells no one twice. A notice the webhook could not take the first time
 /// goes out with the redelivery, reporting the dispatch as the ledger recorded it.
 /// </summary>
-public sealed class RollbackNotifyEndToEndTests : IAsyncLifetime
+public sealed class RollbackNotifyEndToEndTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const string Rule = "rollback-on-oom";
     private NotifyHarness _h = null!;
@@ -70,6 +71,9 @@ public sealed class RollbackNotifyEndToEndTests : IAsyncLifetime
             Assert.Equal(("github_workflow", "succeeded"), (action.GetProperty("type").GetString(), action.GetProperty("outcome").GetString()));
             Assert.Equal([("run", RunPage)], action.GetProperty("links").EnumerateObject().Select(l => (l.Name, l.Value.GetString())));
         }
+
+        output.WriteLine(_h.Texts()[0]);
+        output.WriteLine(message.Body);
 
         // The same batch again: nothing dispatched or told twice.
         var again = await _h.RollbackAsync(burst);
