@@ -3,6 +3,7 @@ using System.Text.Json;
 using Xunit.Abstractions;
 using Automation.Functions.Tests.Ladder;
 using Automation.PodRestarter;
+using Automation.Testing.Kubernetes;
 using static Automation.Functions.Tests.Notify.NotifyHarness;
 
 namespace Automation.Functions.Tests.Notify;
@@ -162,6 +163,75 @@ public sealed class RestartNotifyEndToEndTests(ITestOutputHelper output) : IAsyn
         var suppressed = Assert.Single(bodies[1].GetProperty("actions").EnumerateArray());
         Assert.Equal(("suppressed", held.GetProperty("detail").GetString()), (S(suppressed, "outcome"), S(suppressed, "detail")));
         Assert.Contains($"\"{Workload(held)}\"", bodies[1].GetProperty("group").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact(Skip = "A suppressed notice holds the group's notify cooldown (so an open circuit does not send one notice per batch), but the suppressed restart released its claim: when the circuit closes and the restart runs, its notify is in_cooldown and nobody hears that it fired. Needs notify's ledger entry to know which event it told, so a later fired (or failed) may still go out.")]
+    public async Task A_restart_the_budget_let_through_later_is_told_after_its_suppressed_notice()
+    {
+        await _h.WriteRulesAsync(Rules("1h").Replace("budgets: { namespace: { count: 5, within: 10m } }", "budgets: { namespace: { count: 1, within: 3s } }", StringComparison.Ordinal));
+        await _h.RestartAsync(await _h.EventAsync(OomLines(App, 3, Now.AddSeconds(-30))));
+        var held = await _h.RestartAsync(await _h.EventAsync(OomLines(OtherApp, 3, Now.AddSeconds(-30))));
+        Assert.Equal("suppressed", Assert.Single(held.Audits("action"), a => Type(a) == "rollout_restart").GetProperty("outcome").GetString());
+
+        // The other app keeps failing; once the budget's 3s are over, its restart runs.
+        var giveUp = Now + Patience;
+        while (_h.Kubernetes.Requests.Count(r => r.Mutates) < 2)
+        {
+            Assert.True(Now < giveUp, $"no second restart within {Patience}");
+            await _h.RestartAsync(await _h.EventAsync(OomLines(OtherApp, 1, Now)));
+        }
+
+        Assert.Equal(
+            [$"*Fired*: rule *{Rule}*", $"*Suppressed by a guardrail*: rule *{Rule}*", $"*Fired*: rule *{Rule}*"],
+            _h.Texts().Select(t => t.Split(" (", 2)[0]));
+    }
+
+    [Fact]
+    public async Task A_restart_the_api_refuses_is_a_failed_notice()
+    {
+        await _h.WriteRulesAsync(Rules("1h"));
+        _h.Kubernetes.Fail(403, "PATCH");
+
+        var run = await _h.RestartAsync(await _h.EventAsync(OomLines(App, 3, Now.AddSeconds(-30))));
+
+        var restart = Assert.Single(run.Audits("action"), a => Type(a) == "rollout_restart");
+        Assert.Equal("failed", restart.GetProperty("outcome").GetString());
+        var text = Assert.Single(_h.Texts()).Split('\n');
+        Assert.Equal($"*Failed*: rule *{Rule}* (Restart the app that runs out of memory)", text[0]);
+        Assert.Contains(text, l => l == $"• rollout_restart on {restart.GetProperty("target").GetString()}: failed. {restart.GetProperty("detail").GetString()}");
+        var message = Assert.Single(await _h.MessagesAsync());
+        var (valid, errors) = NotificationSchema.Validate(message.Body);
+        Assert.True(valid, errors);
+        using var body = JsonDocument.Parse(message.Body);
+        Assert.Equal("failed", S(body.RootElement, "event"));
+        Assert.Equal("failed", S(Assert.Single(body.RootElement.GetProperty("actions").EnumerateArray()), "outcome"));
+    }
+
+    [Fact]
+    public async Task A_batch_without_the_groups_matches_resolves_it_too()
+    {
+        await _h.WriteRulesAsync(Rules("2s"));
+        await _h.RestartAsync(await _h.EventAsync(OomLines(App, 3, Now.AddSeconds(-30))));
+
+        // The stream goes on, without OOM lines: the batches themselves resolve the quiet group, no schedule needed.
+        LadderRun resolving;
+        var giveUp = Now + Patience;
+        do
+        {
+            Assert.True(Now < giveUp, $"batches for {Patience} resolved nothing");
+            resolving = await _h.RestartAsync(await _h.EventAsync([PodLogEvents.Line(Namespace, App, Hash(App), Suffixes[0], "GET /health 200", Now, level: "info")]));
+        }
+        while (resolving.Decisions(Rule).Count == 0);
+
+        var resolved = Assert.Single(resolving.Decisions(Rule));
+        Assert.Equal(("resolved", 0), (resolved.GetProperty("outcome").GetString(), resolved.GetProperty("batchMatches").GetInt32()));
+        var notice = Assert.Single(resolving.Audits("action"));
+        Assert.Equal(("notify", "succeeded"), (Type(notice), notice.GetProperty("outcome").GetString()));
+        Assert.Equal(2, _h.Webhook.Posts.Count);
+        Assert.StartsWith($"*Resolved*: rule *{Rule}*", _h.Texts()[1], StringComparison.Ordinal);
+        var messages = await _h.MessagesAsync();
+        Assert.Equal(["fired", "resolved"], messages.Select(m => S(JsonDocument.Parse(m.Body).RootElement, "event")));
+        Assert.Equal(0, (await _h.SweepAsync(PodRestartFunction.LogicalId)).Resolved);
     }
 
     [Fact]
