@@ -115,15 +115,25 @@ internal static class ActionNotifications
         services.Time.GetUtcNow());
 
     /// <summary>
-    /// The facts people follow, by the label the message shows: a dispatched workflow run's page (htmlUrl; runUrl is
-    /// the API's address, not for people). Absolute http(s) URLs only; the notifier keeps the safe ones.
+    /// The facts that are pages people open, and the label a notification shows each with (docs/notify.md): a
+    /// dispatched workflow run's page. Other URL facts are for the audit only: a run's runUrl is the API's JSON.
     /// </summary>
-    private static readonly IReadOnlyDictionary<string, string> LinkFacts = new Dictionary<string, string>(StringComparer.Ordinal) { ["htmlUrl"] = "run" };
+    private static readonly (string Fact, string Label)[] LinkFacts = [("htmlUrl", "run")];
 
-    private static Dictionary<string, string> Links(IReadOnlyDictionary<string, string>? facts) =>
-        (facts ?? new Dictionary<string, string>())
-            .Where(f => LinkFacts.ContainsKey(f.Key) && Uri.TryCreate(f.Value, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp))
-            .ToDictionary(f => LinkFacts[f.Key], f => f.Value, StringComparer.Ordinal);
+    /// <summary>The links among the facts: absolute http(s) URLs only; the notifier keeps the safe ones.</summary>
+    private static Dictionary<string, string> Links(IReadOnlyDictionary<string, string>? facts)
+    {
+        var links = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (fact, label) in LinkFacts)
+        {
+            if (facts?.GetValueOrDefault(fact) is { } value
+                && Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp))
+            {
+                links[label] = value;
+            }
+        }
+        return links;
+    }
 
     private static string FirstClause(string reason) => reason.Split("; ", 2)[0];
 }

@@ -17,6 +17,21 @@ internal static class NotificationJson
     public const int MaxTriggers = 100;
     public const int MaxLinks = 10;
 
+    /// <summary>
+    /// The id within the schema's bound. Consumers deduplicate on it, so a longer one (a long group) is not just cut,
+    /// which would make two firings that differ only in their last trigger one: it keeps a readable prefix and ends
+    /// in the SHA-256 of the whole id.
+    /// </summary>
+    internal static string BoundedId(string id)
+    {
+        if (id.Length <= MaxShortText)
+        {
+            return id;
+        }
+        var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(id)));
+        return NotificationText.Bounded(id, MaxShortText - 80) + "#sha256:" + hash;
+    }
+
     public static string Serialize(Notification notification)
     {
         ArgumentNullException.ThrowIfNull(notification);
@@ -25,7 +40,7 @@ internal static class NotificationJson
         {
             json.WriteStartObject();
             json.WriteNumber("schemaVersion", SchemaVersion);
-            json.WriteString("id", NotificationText.Bounded(notification.Id, MaxShortText));
+            json.WriteString("id", BoundedId(notification.Id));
             json.WriteString("event", NotificationText.EventName(notification.Event));
             json.WriteString("function", NotificationText.Bounded(notification.Function, MaxShortText));
             json.WriteString("requestId", NotificationText.Bounded(notification.RequestId, MaxShortText));

@@ -165,6 +165,51 @@ public sealed class NotifyActionSinkTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Each_group_that_fires_is_told_of_on_its_own_in_the_batch_and_in_later_ones()
+    {
+        // Without a text naming a record field, notify's target is the same for every group: unless its group is in
+        // the ledger key, the first group's notice holds every other group's in cooldown, and their restarts go untold.
+        var (batches, _) = Handlers(RulesLoader.Parse("""
+            version: 1
+            rules:
+              - id: oom
+                match: { contains: OutOfMemoryError }
+                cooldown: 15m
+                actions:
+                  - type: restart_pod
+                  - type: notify
+            """, "rules.yaml"));
+        const string oom = "java.lang.OutOfMemoryError: Java heap space";
+
+        await Answer(batches, TestEvents.Event(
+            TestEvents.Record("logs", 0, 1, TestEvents.FluentBitLine("api-1", oom)),
+            TestEvents.Record("logs", 0, 2, TestEvents.FluentBitLine("api-2", oom))), "req-1");
+        await Answer(batches, TestEvents.Event(TestEvents.Record("logs", 0, 3, TestEvents.FluentBitLine("api-3", oom))), "req-2");
+
+        Assert.Equal(3, _restarts);
+        Assert.Equal(["succeeded", "succeeded", "succeeded"], NotifyAudits().Select(a => a.GetProperty("outcome").GetString()));
+        Assert.Equal(3, _webhook.Posts.Count);
+        Assert.All(new[] { "api-1", "api-2", "api-3" }, pod => Assert.Single(Enumerable.Range(0, 3), i => Text(i).Contains($"pod={pod}: succeeded", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task A_run_page_the_action_gave_is_the_notices_run_link_and_the_api_url_is_not_a_link()
+    {
+        _restart = () => ActionResult.Succeeded("dispatched rollback.yml on acme/payments@main: run 1", new Dictionary<string, string>
+        {
+            ["runId"] = "1",
+            ["runUrl"] = "https://api.github.com/repos/acme/payments/actions/runs/1",
+            ["htmlUrl"] = "https://github.com/acme/payments/actions/runs/1",
+        });
+        var (batches, _) = Handlers(Rules());
+
+        await Answer(batches, Batch(1), "req-1");
+
+        var line = Assert.Single(Text(0).Split('\n'), l => l.StartsWith("• restart_pod", StringComparison.Ordinal));
+        Assert.EndsWith(": run 1 <https://github.com/acme/payments/actions/runs/1|run>", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_refusing_webhook_fails_the_notice_without_holding_the_partition()
     {
         var (batches, _) = Handlers(Rules());

@@ -21,6 +21,22 @@ public sealed partial class NotificationJsonTests
     }
 
     [Fact]
+    public void Long_ids_that_differ_only_at_the_end_stay_distinct_within_the_bound()
+    {
+        // The id is what consumers deduplicate on: a notify's ledger key (rule, target, group) comes first and the
+        // triggering record last, so two firings of a long group differ only at the end.
+        var prefix = "cooldown|oom|1|notify on=fired|" + new string('g', 600);
+        var first = JsonNode.Parse(NotificationJson.Serialize(Notifications.Sample(id: prefix + "|logs-0@41")))!["id"]!.GetValue<string>();
+        var second = JsonNode.Parse(NotificationJson.Serialize(Notifications.Sample(id: prefix + "|logs-0@42")))!["id"]!.GetValue<string>();
+        var again = JsonNode.Parse(NotificationJson.Serialize(Notifications.Sample(id: prefix + "|logs-0@42")))!["id"]!.GetValue<string>();
+
+        Assert.NotEqual(first, second);
+        Assert.Equal(second, again);
+        Assert.All(new[] { first, second }, id => Assert.InRange(id.Length, 1, NotificationJson.MaxShortText));
+        Assert.StartsWith("cooldown|oom|1|notify on=fired|ggg", first, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Every_field_is_written_and_a_missing_description_is_null()
     {
         var json = JsonNode.Parse(NotificationJson.Serialize(Notifications.Sample(value: NotificationEvent.Suppressed) with { RuleDescription = null }))!.AsObject();

@@ -23,7 +23,8 @@ public sealed class LocalInvokerTests : IDisposable
     public static TheoryData<string, string> EveryFunctionAndEvent()
     {
         var data = new TheoryData<string, string>();
-        var events = Directory.GetFiles(Path.Combine(Fixtures.RepoRoot, "events"), "*.json")
+        // Kafka batches: the scheduled event (events/recovery-sweep.json) is answered by the sweep (Notify tests).
+        var events = Directory.GetFiles(Path.Combine(Fixtures.RepoRoot, "events"), "*.json").Where(Template.EventFileTests.IsKafkaEvent)
             .Concat(Directory.GetFiles(Fixtures.PathOf("events"), "*.json"))
             .Order(StringComparer.Ordinal);
         foreach (var function in FunctionCatalog.Functions.Keys)

@@ -14,7 +14,8 @@ public sealed partial class BootstrapEndToEndTests(PublishedBootstrap bootstrap)
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
     private static IEnumerable<string> EventFiles() =>
-        Directory.GetFiles(Path.Combine(Fixtures.RepoRoot, "events"), "*.json")
+        // Kafka batches: the scheduled event (events/recovery-sweep.json) is answered by the sweep (BootstrapNotifyTests).
+        Directory.GetFiles(Path.Combine(Fixtures.RepoRoot, "events"), "*.json").Where(Template.EventFileTests.IsKafkaEvent)
             .Concat(Directory.GetFiles(Fixtures.PathOf("events"), "*.json"))
             .Order(StringComparer.Ordinal);
 

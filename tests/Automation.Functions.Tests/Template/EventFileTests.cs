@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Automation.Core.Pipeline;
 using Automation.Testing;
 
 namespace Automation.Functions.Tests.Template;
@@ -13,7 +14,8 @@ public sealed class EventFileTests
     public static TheoryData<string> EventFiles()
     {
         var data = new TheoryData<string>();
-        foreach (var file in Directory.GetFiles(EventsDir, "*.json").Order(StringComparer.Ordinal))
+        // The scheduled event (recovery-sweep.json) has its own shape: see below.
+        foreach (var file in Directory.GetFiles(EventsDir, "*.json").Where(IsKafkaEvent).Order(StringComparer.Ordinal))
         {
             data.Add(Path.GetFileName(file));
         }
@@ -25,8 +27,31 @@ public sealed class EventFileTests
     {
         var files = Directory.GetFiles(EventsDir, "*.json").Select(Path.GetFileName);
         Assert.Superset(
-            new HashSet<string?> { "pod-crashloop.json", "http-5xx-after-deploy.json", "noise.json", "malformed-record.json" },
+            new HashSet<string?> { "pod-crashloop.json", "http-5xx-after-deploy.json", "noise.json", "malformed-record.json", "recovery-sweep.json" },
             files.ToHashSet());
+    }
+
+    /// <summary>Every file but the scheduled event is a Kafka batch.</summary>
+    public static bool IsKafkaEvent(string path) => LambdaEventRouter.Classify(File.ReadAllBytes(path)) != LambdaEventKind.Scheduled;
+
+    [Fact]
+    public void The_recovery_sweep_event_is_a_scheduled_event_as_EventBridge_sends_it()
+    {
+        var path = Path.Combine(EventsDir, "recovery-sweep.json");
+        using var document = JsonDocument.Parse(File.ReadAllBytes(path));
+        var root = document.RootElement;
+
+        Assert.Equal(LambdaEventKind.Scheduled, LambdaEventRouter.Classify(File.ReadAllBytes(path)));
+        Assert.Equal(
+            ["version", "id", "detail-type", "source", "account", "time", "region", "resources", "detail"],
+            root.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(("0", "Scheduled Event", "aws.events"), (root.GetProperty("version").GetString(), root.GetProperty("detail-type").GetString(), root.GetProperty("source").GetString()));
+        Assert.True(Guid.TryParse(root.GetProperty("id").GetString(), out _));
+        Assert.Matches("^[0-9]{12}$", root.GetProperty("account").GetString());
+        Assert.True(DateTimeOffset.TryParseExact(root.GetProperty("time").GetString(), "yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out _));
+        var rule = Assert.Single(root.GetProperty("resources").EnumerateArray()).GetString()!;
+        Assert.Matches($"^arn:aws:events:{root.GetProperty("region").GetString()}:{root.GetProperty("account").GetString()}:rule/.+$", rule);
+        Assert.Empty(root.GetProperty("detail").EnumerateObject());
     }
 
     [Theory]

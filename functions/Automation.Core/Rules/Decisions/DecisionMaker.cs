@@ -135,7 +135,7 @@ public sealed class DecisionMaker
 
                 var rendered = Render(action, actionIndex, last, facts);
                 var trigger = last.Source.ToString();
-                var key = LedgerKey(rule, rendered, trigger);
+                var key = LedgerKey(rule, rendered, trigger, group.Key);
                 decisions.Add(_dryRun
                     ? Decide(rule, DecisionOutcome.DryRun, met + "; dry-run: not executed", group, last, count.WindowCount, rendered, key)
                     : Decide(rule, DecisionOutcome.Fired, met, group, last, count.WindowCount, rendered, key));
@@ -462,11 +462,14 @@ public sealed class DecisionMaker
     /// target and trigger without one (each trigger acts once, however often it is delivered). Dry-run plans have keys
     /// of their own, so a rehearsal never holds back the real thing.
     /// </summary>
-    private string LedgerKey(Rule rule, RenderedAction action, string trigger)
+    private string LedgerKey(Rule rule, RenderedAction action, string trigger, string group)
     {
+        // A notify tells of its group, and its target need not name it (no text, or one without record fields): the
+        // group is part of what it is claimed for, so one group's notice never holds another's in cooldown.
+        var target = action.Type == ActionCatalog.Notify ? $"{action.Target}|{group}" : action.Target;
         var key = rule.Cooldown is null
-            ? $"once|{rule.Id}|{action.Index}|{action.Target}|{trigger}"
-            : $"cooldown|{rule.Id}|{action.Index}|{action.Target}";
+            ? $"once|{rule.Id}|{action.Index}|{target}|{trigger}"
+            : $"cooldown|{rule.Id}|{action.Index}|{target}";
         return _dryRun ? "dry-run|" + key : key;
     }
 
