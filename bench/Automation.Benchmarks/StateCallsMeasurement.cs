@@ -63,7 +63,7 @@ internal static class StateCallsMeasurement
                     var resolved = await engine.ResolveQuietAsync(invocation, CancellationToken.None);
                     foreach (var fired in evaluation.Decisions.Where(d => d.Outcome == DecisionOutcome.Fired && d.LedgerKey is not null))
                     {
-                        await ledger.RecordAsync(fired, invocation.RequestId, LedgerState.Skipped, "measurement", release: false, CancellationToken.None);
+                        await ledger.RecordAsync(fired, invocation.RequestId, LedgerState.Skipped, "measurement", release: false, links: null, CancellationToken.None);
                     }
                     json.WriteStartObject(round == 1 ? "first_batch" : "same_batch_again");
                     json.WriteNumber("matches", evaluation.Matches.Total);

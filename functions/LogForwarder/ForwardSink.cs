@@ -298,7 +298,7 @@ internal sealed class ForwardSink : IBatchSink
                 : (LedgerState.Failed, $"{missing} of {decision.Records.Count} records not delivered before the deadline: delivered again", true);
             try
             {
-                await _services.Ledger.RecordAsync(decision, context.AwsRequestId, state, detail, release, cancellationToken).ConfigureAwait(false);
+                await _services.Ledger.RecordAsync(decision, context.AwsRequestId, state, detail, release, links: null, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {

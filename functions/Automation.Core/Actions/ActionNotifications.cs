@@ -37,7 +37,8 @@ internal static class ActionNotifications
             LedgerState.Failed => NotificationEvent.Failed,
             _ => NotificationEvent.Suppressed,
         },
-        new NotifiedAction(decision.Action!.Type, decision.Action.Target, LedgerStates.Name(holder.State), holder.Detail ?? "", new Dictionary<string, string>()));
+        new NotifiedAction(decision.Action!.Type, decision.Action.Target, LedgerStates.Name(holder.State), holder.Detail ?? "",
+            holder.Links ?? new Dictionary<string, string>()));
 
     /// <summary>The events a notify action is sent on (its <c>on</c>; all by default).</summary>
     public static IReadOnlySet<string> Events(IReadOnlyDictionary<string, string> parameters) =>
@@ -121,7 +122,7 @@ internal static class ActionNotifications
     private static readonly (string Fact, string Label)[] LinkFacts = [("htmlUrl", "run")];
 
     /// <summary>The links among the facts: absolute http(s) URLs only; the notifier keeps the safe ones.</summary>
-    private static Dictionary<string, string> Links(IReadOnlyDictionary<string, string>? facts)
+    public static Dictionary<string, string> Links(IReadOnlyDictionary<string, string>? facts)
     {
         var links = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (fact, label) in LinkFacts)

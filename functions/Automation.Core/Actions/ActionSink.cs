@@ -5,6 +5,7 @@ using Automation.Core.Pipeline;
 using Automation.Core.Rules;
 using Automation.Core.Rules.Actions;
 using Automation.Core.Rules.Decisions;
+using Automation.Core.Rules.Loading;
 using Automation.Core.State;
 using Automation.Core.Telemetry;
 
@@ -110,7 +111,11 @@ public sealed class ActionSink : IBatchSink
         return list;
     }
 
-    /// <summary>A fired notify action: what the rule's other actions did, if its <c>on</c> asks about it.</summary>
+    /// <summary>
+    /// A fired notify action: what the rule's other actions did, if its <c>on</c> asks about it. A held-back action is
+    /// told once per cooldown (its own ledger key, claimed as done), and the notice then releases notify's claim like the
+    /// action released its own, so when the guardrail lifts and the action runs, people hear that too.
+    /// </summary>
     private async Task<ActionResult> NotifyAsync(Decision decision, IReadOnlyList<ActionNotifications.Report> reports, ParsedBatch batch, LambdaContext context, CancellationToken cancellationToken)
     {
         var rule = _rules[decision.RuleId];
@@ -120,8 +125,39 @@ public sealed class ActionSink : IBatchSink
             return ActionResult.Suppressed(nothingToSay);
         }
         var notification = ActionNotifications.ForFiring(decision, rule, value, reports, batch, _services, context.AwsRequestId);
-        return await SendAsync(notification, ActionNotifications.Channels(decision.Action.Parameters), context, cancellationToken).ConfigureAwait(false);
+        var channels = ActionNotifications.Channels(decision.Action.Parameters);
+        if (value != NotificationEvent.Suppressed)
+        {
+            return WithEvent(await SendAsync(notification, channels, context, cancellationToken).ConfigureAwait(false), value);
+        }
+
+        var told = SuppressedNoticeKey(decision);
+        var holdFor = rule.Cooldown ?? DynamoDbRuleStateStore.LedgerRetention;
+        if (!await _services.Ledger.ClaimDoneAsync(told, context.AwsRequestId, decision.Sample.ToString(), holdFor, cancellationToken).ConfigureAwait(false))
+        {
+            return WithEvent(ActionResult.Suppressed($"nothing new to notify: people were told within {Durations.Format(holdFor)} that the rule's actions are held back"), value);
+        }
+        var sent = await SendAsync(notification, channels, context, cancellationToken).ConfigureAwait(false);
+        if (sent.Status != ActionStatus.Succeeded)
+        {
+            await _services.Ledger.ReleaseAsync(told, context.AwsRequestId, cancellationToken).ConfigureAwait(false);
+        }
+        return WithEvent(sent, value);
     }
+
+    /// <summary>Where a notify action keeps that it told people its rule's actions are held back, per its own ledger key.</summary>
+    private static string SuppressedNoticeKey(Decision decision) => "notice|suppressed|" + decision.LedgerKey;
+
+    /// <summary>The event a notice told, among its facts (the audit line shows it; a told suppression releases notify's claim).</summary>
+    private static ActionResult WithEvent(ActionResult result, NotificationEvent value) => result with
+    {
+        Facts = new Dictionary<string, string>(result.Facts ?? new Dictionary<string, string>(), StringComparer.Ordinal)
+        {
+            [EventFact] = ActionNotifications.EventName(value),
+        },
+    };
+
+    private const string EventFact = "event";
 
     /// <summary>
     /// A resolved decision, sent by each of the rule's notify actions that asks for it. There are no records to hand
@@ -218,9 +254,11 @@ public sealed class ActionSink : IBatchSink
             ActionStatus.Suppressed => (LedgerState.Skipped, true),
             _ => (LedgerState.Failed, true),
         };
+        // A notice that the actions were held back does not hold notify's cooldown: the held-back action did not.
+        release |= decision.Action?.Type == ActionCatalog.Notify && result.Facts?.GetValueOrDefault(EventFact) == ActionNotifications.EventName(NotificationEvent.Suppressed);
         try
         {
-            return await _services.Ledger.RecordAsync(decision, context.AwsRequestId, state, result.Detail, release, cancellationToken).ConfigureAwait(false);
+            return await _services.Ledger.RecordAsync(decision, context.AwsRequestId, state, result.Detail, release, ActionNotifications.Links(result.Facts), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

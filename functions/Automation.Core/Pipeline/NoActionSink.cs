@@ -25,7 +25,7 @@ public sealed class NoActionSink : IBatchSink
             foreach (var decision in batch.Rules.Decisions.Where(d => d.Outcome == DecisionOutcome.Fired && d.LedgerKey is not null))
             {
                 await _ledger.RecordAsync(decision, context.AwsRequestId, LedgerState.Skipped,
-                    "this function has no action stage in this version", release: false, cancellationToken).ConfigureAwait(false);
+                    "this function has no action stage in this version", release: false, links: null, cancellationToken).ConfigureAwait(false);
             }
         }
         return SinkOutcome.Completed;

@@ -194,7 +194,8 @@ public sealed class DynamoDbRuleStateStore : IRuleStateStore
         }
     }
 
-    public async Task<bool> RecordOutcomeAsync(string key, string requestId, LedgerState outcome, string detail, DateTimeOffset at, bool release, CancellationToken cancellationToken)
+    public async Task<bool> RecordOutcomeAsync(
+        string key, string requestId, LedgerState outcome, string detail, DateTimeOffset at, bool release, IReadOnlyDictionary<string, string>? links, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(key);
         var request = new UpdateItemRequest
@@ -218,6 +219,12 @@ public sealed class DynamoDbRuleStateStore : IRuleStateStore
                 [":request_id"] = new() { S = requestId },
             },
         };
+        if (links is { Count: > 0 })
+        {
+            request.UpdateExpression += ", #links = :links";
+            request.ExpressionAttributeNames["#links"] = "links";
+            request.ExpressionAttributeValues[":links"] = new() { M = links.ToDictionary(l => l.Key, l => new AttributeValue { S = l.Value }, StringComparer.Ordinal) };
+        }
         if (release)
         {
             request.ExpressionAttributeNames["#until"] = "until";
@@ -531,7 +538,10 @@ public sealed class DynamoDbRuleStateStore : IRuleStateStore
             LedgerStates.Parse(Text(item, "state")),
             item.ContainsKey("outcome_at") ? DateTimeOffset.FromUnixTimeMilliseconds(Long(item, "outcome_at")) : null,
             Text(item, "detail"),
-            item.TryGetValue("released", out var released) && released.BOOL == true);
+            item.TryGetValue("released", out var released) && released.BOOL == true,
+            item.TryGetValue("links", out var links) && links.M is { Count: > 0 } map
+                ? map.Where(l => l.Value.S is not null).ToDictionary(l => l.Key, l => l.Value.S, StringComparer.Ordinal)
+                : null);
     }
 
     private static string? Text(Dictionary<string, AttributeValue> item, string name) => item.TryGetValue(name, out var value) ? value.S : null;

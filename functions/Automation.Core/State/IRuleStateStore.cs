@@ -27,8 +27,10 @@ public interface IRuleStateStore
     /// Records how the action claimed by <paramref name="requestId"/> ended. With <paramref name="release"/> the claim
     /// ends now, so the next match may try again (for an action that did not run and should be retried). Returns false
     /// when the claim is no longer this request's (another took it over after the lease): nothing is written then.
+    /// <paramref name="links"/> are the pages the action gave people (a workflow run's), kept for a notification sent later.
     /// </summary>
-    Task<bool> RecordOutcomeAsync(string key, string requestId, LedgerState outcome, string detail, DateTimeOffset at, bool release, CancellationToken cancellationToken);
+    Task<bool> RecordOutcomeAsync(
+        string key, string requestId, LedgerState outcome, string detail, DateTimeOffset at, bool release, IReadOnlyDictionary<string, string>? links, CancellationToken cancellationToken);
 
     /// <summary>
     /// The ledger entry of action <paramref name="key"/>, or null when there is none (never claimed, or expired). A

@@ -65,7 +65,8 @@ public sealed class InMemoryRuleStateStore : IRuleStateStore
         }
     }
 
-    public Task<bool> RecordOutcomeAsync(string key, string requestId, LedgerState outcome, string detail, DateTimeOffset at, bool release, CancellationToken cancellationToken)
+    public Task<bool> RecordOutcomeAsync(
+        string key, string requestId, LedgerState outcome, string detail, DateTimeOffset at, bool release, IReadOnlyDictionary<string, string>? links, CancellationToken cancellationToken)
     {
         lock (_gate)
         {
@@ -73,7 +74,11 @@ public sealed class InMemoryRuleStateStore : IRuleStateStore
             {
                 return Task.FromResult(false);
             }
-            _ledger[key] = entry with { State = outcome, OutcomeAt = at, Detail = detail, Until = release ? at : entry.Until, Released = release };
+            _ledger[key] = entry with
+            {
+                State = outcome, OutcomeAt = at, Detail = detail, Until = release ? at : entry.Until, Released = release,
+                Links = links is { Count: > 0 } ? new Dictionary<string, string>(links, StringComparer.Ordinal) : null,
+            };
             return Task.FromResult(true);
         }
     }

@@ -4,6 +4,7 @@ namespace Automation.Core.State;
 /// <param name="OutcomeAt">When the outcome was recorded; null while <see cref="State"/> is <see cref="LedgerState.Claimed"/>.</param>
 /// <param name="Detail">What the action stage said about the outcome (bounded, never a secret); null while claimed.</param>
 /// <param name="Released">The outcome released the claim: the action did not run, and may be tried again, even for the same trigger.</param>
+/// <param name="Links">Pages the action gave people with its outcome (label → URL), for a notification sent later; null when none.</param>
 public sealed record LedgerEntry(
     string RequestId,
     string Trigger,
@@ -13,7 +14,8 @@ public sealed record LedgerEntry(
     LedgerState State,
     DateTimeOffset? OutcomeAt,
     string? Detail,
-    bool Released = false)
+    bool Released = false,
+    IReadOnlyDictionary<string, string>? Links = null)
 {
     /// <summary>
     /// Whether a claim for <paramref name="trigger"/> made at <paramref name="now"/> may replace this entry: it ran out

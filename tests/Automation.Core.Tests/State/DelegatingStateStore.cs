@@ -12,8 +12,9 @@ internal abstract class DelegatingStateStore(IRuleStateStore inner) : IRuleState
     public virtual Task<ClaimResult> ClaimAsync(string key, LedgerClaim claim, CancellationToken cancellationToken) =>
         inner.ClaimAsync(key, claim, cancellationToken);
 
-    public virtual Task<bool> RecordOutcomeAsync(string key, string requestId, LedgerState outcome, string detail, DateTimeOffset at, bool release, CancellationToken cancellationToken) =>
-        inner.RecordOutcomeAsync(key, requestId, outcome, detail, at, release, cancellationToken);
+    public virtual Task<bool> RecordOutcomeAsync(
+        string key, string requestId, LedgerState outcome, string detail, DateTimeOffset at, bool release, IReadOnlyDictionary<string, string>? links, CancellationToken cancellationToken) =>
+        inner.RecordOutcomeAsync(key, requestId, outcome, detail, at, release, links, cancellationToken);
 
     public virtual Task<LedgerEntry?> ReadAsync(string key, CancellationToken cancellationToken) =>
         inner.ReadAsync(key, cancellationToken);

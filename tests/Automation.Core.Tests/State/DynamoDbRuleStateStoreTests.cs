@@ -102,7 +102,7 @@ public sealed class DynamoDbRuleStateStoreTests(MotoServer moto)
         await store.AddAndCountAsync("counter", [new BucketCount(bucket, 3)], within, bucket, CancellationToken.None);
         await store.AddAndCountAsync("counter", [new BucketCount(bucket, 4)], within, bucket, CancellationToken.None);
         await store.ClaimAsync("action", Claim("request-1", Start, TimeSpan.FromMinutes(15)), CancellationToken.None);
-        await store.RecordOutcomeAsync("action", "request-1", LedgerState.Succeeded, "done", Start + TimeSpan.FromSeconds(2), release: false, CancellationToken.None);
+        await store.RecordOutcomeAsync("action", "request-1", LedgerState.Succeeded, "done", Start + TimeSpan.FromSeconds(2), release: false, links: null, CancellationToken.None);
         await store.ClaimAsync("once", Claim("request-2", Start, TimeSpan.FromMinutes(1)), CancellationToken.None);
         await store.TryTakeBudgetAsync("budget", 2, TimeSpan.FromMinutes(10), Start, "request-1", CancellationToken.None);
 
@@ -179,7 +179,7 @@ public sealed class DynamoDbRuleStateStoreTests(MotoServer moto)
         http.Reset();
         Assert.True((await store.ClaimAsync("k", Claim("r", Start, within), CancellationToken.None)).Won);
         Assert.False((await store.ClaimAsync("k", Claim("s", Start, within), CancellationToken.None)).Won);
-        Assert.True(await store.RecordOutcomeAsync("k", "r", LedgerState.Succeeded, "", Start, release: false, CancellationToken.None));
+        Assert.True(await store.RecordOutcomeAsync("k", "r", LedgerState.Succeeded, "", Start, release: false, links: null, CancellationToken.None));
         Assert.Equal((2, 1, 3), (http.Count("PutItem"), http.Count("UpdateItem"), http.Total));
 
         // A budget unit: one query for the slots in use, one write for a free one.

@@ -61,7 +61,7 @@ public abstract class StateStoreContract
     {
         var store = await StoreAsync();
         await store.ClaimAsync("k", Claim("first", "logs-0@7", Start), CancellationToken.None);
-        Assert.True(await store.RecordOutcomeAsync("k", "first", LedgerState.Succeeded, "pod deleted", Start + TimeSpan.FromSeconds(2), release: false, CancellationToken.None));
+        Assert.True(await store.RecordOutcomeAsync("k", "first", LedgerState.Succeeded, "pod deleted", Start + TimeSpan.FromSeconds(2), release: false, links: null, CancellationToken.None));
 
         // Redelivered within the cooldown, and long after it: found done both times.
         var soon = await store.ClaimAsync("k", Claim("retry", "logs-0@7", Start + TimeSpan.FromSeconds(5)), CancellationToken.None);
@@ -109,9 +109,9 @@ public abstract class StateStoreContract
         var store = await StoreAsync();
         await store.ClaimAsync("k", Claim("mine", "logs-0@7", Start), CancellationToken.None);
 
-        Assert.False(await store.RecordOutcomeAsync("k", "someone-else", LedgerState.Failed, "x", Start, release: false, CancellationToken.None));
-        Assert.False(await store.RecordOutcomeAsync("never-claimed", "mine", LedgerState.Failed, "x", Start, release: false, CancellationToken.None));
-        Assert.True(await store.RecordOutcomeAsync("k", "mine", LedgerState.Failed, "403 Forbidden", Start + TimeSpan.FromSeconds(3), release: false, CancellationToken.None));
+        Assert.False(await store.RecordOutcomeAsync("k", "someone-else", LedgerState.Failed, "x", Start, release: false, links: null, CancellationToken.None));
+        Assert.False(await store.RecordOutcomeAsync("never-claimed", "mine", LedgerState.Failed, "x", Start, release: false, links: null, CancellationToken.None));
+        Assert.True(await store.RecordOutcomeAsync("k", "mine", LedgerState.Failed, "403 Forbidden", Start + TimeSpan.FromSeconds(3), release: false, links: null, CancellationToken.None));
 
         var entry = await store.ReadAsync("k", CancellationToken.None);
         Assert.Equal(new LedgerEntry("mine", "logs-0@7", Start, Start + Cooldown, Start + Lease, LedgerState.Failed, Start + TimeSpan.FromSeconds(3), "403 Forbidden"), entry);
@@ -125,7 +125,7 @@ public abstract class StateStoreContract
     {
         var store = await StoreAsync();
         await store.ClaimAsync("k", Claim("first", "logs-0@7", Start), CancellationToken.None);
-        await store.RecordOutcomeAsync("k", "first", LedgerState.Failed, "503 from the API server: retried later", Start + TimeSpan.FromSeconds(1), release: true, CancellationToken.None);
+        await store.RecordOutcomeAsync("k", "first", LedgerState.Failed, "503 from the API server: retried later", Start + TimeSpan.FromSeconds(1), release: true, links: null, CancellationToken.None);
 
         var retry = await store.ClaimAsync("k", Claim("retry", "logs-0@7", Start + TimeSpan.FromSeconds(2)), CancellationToken.None);
 
@@ -232,5 +232,25 @@ public abstract class StateStoreContract
         await store.TouchIncidentAsync("f", "oom|api", Start, new KafkaCoordinates("logs", 0, 1), Start + TimeSpan.FromDays(1), CancellationToken.None);
 
         Assert.Empty(await store.OpenIncidentsAsync("f", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task An_outcome_keeps_the_links_it_gave_people_and_a_claim_made_done_holds_against_other_triggers_only_while_held()
+    {
+        var store = await StoreAsync();
+        await store.ClaimAsync("k", Claim("first", "logs-0@1", Start), CancellationToken.None);
+        await store.RecordOutcomeAsync("k", "first", LedgerState.Succeeded, "dispatched", Start, release: false,
+            new Dictionary<string, string> { ["run"] = "https://github.com/acme/shop/actions/runs/7" }, CancellationToken.None);
+        await store.ClaimAsync("done", new LedgerClaim("n", "logs-0@1", Start, Start + Cooldown, Start, LedgerState.Succeeded), CancellationToken.None);
+
+        var entry = await store.ReadAsync("k", CancellationToken.None);
+        var sameTrigger = await store.ClaimAsync("done", new LedgerClaim("m", "logs-0@1", Start + Cooldown, Start + Cooldown * 2, Start + Cooldown, LedgerState.Succeeded), CancellationToken.None);
+        var otherDuring = await store.ClaimAsync("done", new LedgerClaim("m", "logs-0@2", Start + Lease * 2, Start + Cooldown * 2, Start + Lease * 2, LedgerState.Succeeded), CancellationToken.None);
+        var otherAfter = await store.ClaimAsync("done", new LedgerClaim("m", "logs-0@2", Start + Cooldown, Start + Cooldown * 2, Start + Cooldown, LedgerState.Succeeded), CancellationToken.None);
+
+        Assert.Equal("https://github.com/acme/shop/actions/runs/7", entry!.Links!["run"]);
+        Assert.False(sameTrigger.Won);
+        Assert.False(otherDuring.Won);
+        Assert.True(otherAfter.Won);
     }
 }

@@ -85,7 +85,7 @@ public sealed class RollbackNotifyEndToEndTests(ITestOutputHelper output) : IAsy
         Assert.Single(await _h.MessagesAsync());
     }
 
-    [Fact(Skip = "The ledger keeps an action's outcome and detail, not its links: a notice sent by a redelivery (the webhook was rate-limited past the deadline the first time) reports the dispatch without the run's link. Needs the ledger entry to keep the links (both state stores).")]
+    [Fact]
     public async Task A_notice_the_redelivery_sends_still_links_the_run()
     {
         // Rate-limited for longer than the invocation has: the notice is a retry at once, and the batch comes back.

@@ -26,15 +26,32 @@ public sealed class ActionLedger
     /// now (the action did not run and the next match may try again). False when the decision claimed nothing, or the
     /// claim was taken over after this invocation's lease.
     /// </summary>
-    public Task<bool> RecordAsync(Decision decision, string requestId, LedgerState outcome, string detail, bool release, CancellationToken cancellationToken)
+    /// <param name="links">Pages the action gave people (label → URL), kept so a notification sent by a later delivery can show them.</param>
+    public Task<bool> RecordAsync(
+        Decision decision, string requestId, LedgerState outcome, string detail, bool release, IReadOnlyDictionary<string, string>? links, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(decision);
         if (decision.LedgerKey is not { } key)
         {
             return Task.FromResult(false);
         }
-        return _store.RecordOutcomeAsync(key, requestId, outcome, Clean(detail), _time.GetUtcNow(), release, cancellationToken);
+        return _store.RecordOutcomeAsync(key, requestId, outcome, Clean(detail), _time.GetUtcNow(), release, links, cancellationToken);
     }
+
+    /// <summary>
+    /// Claims <paramref name="key"/> as done, for <paramref name="holdFor"/>: true when no other trigger holds it (a
+    /// delivery of the same trigger again finds it done). Notifications use it to tell one thing once per cooldown.
+    /// </summary>
+    public async Task<bool> ClaimDoneAsync(string key, string requestId, string trigger, TimeSpan holdFor, CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        var result = await _store.ClaimAsync(key, new LedgerClaim(requestId, trigger, now, now + holdFor, now, LedgerState.Succeeded), cancellationToken).ConfigureAwait(false);
+        return result.Won;
+    }
+
+    /// <summary>Ends a claim made by <see cref="ClaimDoneAsync"/> (what it stood for did not happen after all).</summary>
+    public Task<bool> ReleaseAsync(string key, string requestId, CancellationToken cancellationToken) =>
+        _store.RecordOutcomeAsync(key, requestId, LedgerState.Skipped, "released", _time.GetUtcNow(), release: true, links: null, cancellationToken);
 
     /// <summary>Takes one unit of <paramref name="scope"/>'s budget: at most <paramref name="limit"/> in any <paramref name="within"/>.</summary>
     public Task<BudgetResult> TakeBudgetAsync(string scope, int limit, TimeSpan within, string requestId, CancellationToken cancellationToken) =>

@@ -46,7 +46,7 @@ public sealed class DecisionMakerTests
         var ledger = new ActionLedger(_store, _time);
         foreach (var fired in decisions.Where(d => d.Outcome == DecisionOutcome.Fired))
         {
-            await ledger.RecordAsync(fired, invocation.RequestId, LedgerState.Succeeded, "done", release: false, CancellationToken.None);
+            await ledger.RecordAsync(fired, invocation.RequestId, LedgerState.Succeeded, "done", release: false, links: null, CancellationToken.None);
         }
         return decisions;
     }

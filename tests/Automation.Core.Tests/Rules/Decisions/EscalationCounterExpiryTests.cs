@@ -77,7 +77,7 @@ public sealed class EscalationCounterExpiryTests : IDisposable
             .DecideAsync(records, matches, new Invocation(requestId, _time.GetUtcNow().AddMinutes(1)), CancellationToken.None));
         if (decision.Outcome == DecisionOutcome.Fired)
         {
-            await new ActionLedger(store, _time).RecordAsync(decision, requestId, LedgerState.Succeeded, "done", release: false, CancellationToken.None);
+            await new ActionLedger(store, _time).RecordAsync(decision, requestId, LedgerState.Succeeded, "done", release: false, links: null, CancellationToken.None);
         }
         return decision;
     }

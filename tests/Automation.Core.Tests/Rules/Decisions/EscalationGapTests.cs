@@ -53,7 +53,7 @@ public sealed class EscalationGapTests
             .DecideAsync(records, matches, new Invocation(requestId, _time.GetUtcNow().AddMinutes(1)), CancellationToken.None);
         foreach (var fired in decisions.Where(d => d.Outcome == DecisionOutcome.Fired))
         {
-            await new ActionLedger(_store, _time).RecordAsync(fired, requestId, LedgerState.Succeeded, "done", release: false, CancellationToken.None);
+            await new ActionLedger(_store, _time).RecordAsync(fired, requestId, LedgerState.Succeeded, "done", release: false, links: null, CancellationToken.None);
         }
         return decisions;
     }

@@ -60,7 +60,7 @@ public sealed class EscalationTests
         var decision = Assert.Single(await function.DecideAsync(records, matches, new Invocation(requestId, _time.GetUtcNow().AddMinutes(1)), CancellationToken.None));
         if (decision.Outcome == DecisionOutcome.Fired)
         {
-            await new ActionLedger(_store, _time).RecordAsync(decision, requestId, outcome, "done", release: false, CancellationToken.None);
+            await new ActionLedger(_store, _time).RecordAsync(decision, requestId, outcome, "done", release: false, links: null, CancellationToken.None);
         }
         return decision;
     }
