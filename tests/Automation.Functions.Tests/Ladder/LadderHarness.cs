@@ -8,7 +8,6 @@ using Automation.RollbackTrigger;
 using Automation.Testing;
 using Automation.Testing.GitHub;
 using Automation.Testing.Kubernetes;
-using Json.Schema;
 
 namespace Automation.Functions.Tests.Ladder;
 
@@ -20,14 +19,10 @@ namespace Automation.Functions.Tests.Ladder;
 /// </summary>
 internal sealed class LadderHarness : IAsyncDisposable
 {
-    public const string Namespace = "payments";
+    public const string Namespace = DeployedFunctions.Namespace;
     public const string Restart = "restart-on-oom";
     public const string Rollback = "rollback-on-oom";
     public const int StillMatching = 5;
-
-    // A registry of its own: the global one refuses a second schema under the same $id (AuditLineSchemaTests loads it too).
-    private static readonly JsonSchema AuditSchema = JsonSchema.FromText(
-        File.ReadAllText(Path.Combine(Fixtures.RepoRoot, "docs", "schemas", "audit-line.schema.json")), new BuildOptions { SchemaRegistry = new SchemaRegistry() });
 
     private readonly string _scratch = Directory.CreateTempSubdirectory("ladder-").FullName;
     private readonly MotoServer _moto;
@@ -102,21 +97,7 @@ internal sealed class LadderHarness : IAsyncDisposable
         var dynamo = MotoDynamoDb.Client(moto);
         var table = await MotoDynamoDb.CreateTableAsync(dynamo);
         var secret = await MotoSecretsManager.CreateSecretAsync(moto, "github-" + Guid.NewGuid().ToString("N"), token);
-        var environment = new Dictionary<string, string>(StringComparer.Ordinal)
-        {
-            ["STATE_TABLE"] = table,
-            ["AWS_ENDPOINT_URL_DYNAMODB"] = moto.Endpoint.ToString(),
-            ["AWS_ENDPOINT_URL_SECRETS_MANAGER"] = moto.Endpoint.ToString(),
-            ["AWS_REGION"] = MotoSecretsManager.Region,
-            ["AWS_ACCESS_KEY_ID"] = "testing",
-            ["AWS_SECRET_ACCESS_KEY"] = "testing",
-            ["AWS_EC2_METADATA_DISABLED"] = "true",
-            ["REPORT_BATCH_ITEM_FAILURES"] = "true",
-            [RollbackFunction.GitHubSecretVariable] = secret,
-            ["EKS_CLUSTER_NAME"] = "shop-cluster",
-            ["EKS_CLUSTER_ENDPOINT"] = kubernetes.Endpoint,
-            ["EKS_CLUSTER_CA"] = ca.EksData,
-        };
+        var environment = DeployedFunctions.Environment(moto, table, secret, kubernetes, ca);
         var harness = new LadderHarness(moto, ca, kubernetes, github, dynamo, table, environment);
         var rules = Path.Combine(harness._scratch, "rules.yaml");
         await File.WriteAllTextAsync(rules, RulesText(github.BaseUrl));
@@ -124,15 +105,11 @@ internal sealed class LadderHarness : IAsyncDisposable
         return harness;
     }
 
-    /// <summary><paramref name="count"/> OOM lines of <paramref name="app"/>'s pods, a millisecond apart from <paramref name="from"/>.</summary>
-    public static IEnumerable<byte[]> OomLines(string app, int count, DateTimeOffset from) =>
-        Enumerable.Range(0, count).Select(i => PodLogEvents.Line(Namespace, app, Hash(app), Suffixes[i % Suffixes.Length],
-            $"Exception in thread \"main\" java.lang.OutOfMemoryError: Java heap space ({app} line {i})", from.AddMilliseconds(i)));
+    public static IEnumerable<byte[]> OomLines(string app, int count, DateTimeOffset from) => DeployedFunctions.OomLines(app, count, from);
 
-    /// <summary>The pod hash of <paramref name="app"/>'s Deployment in the fake API.</summary>
-    public static string Hash(string app) => app == "payments-api" ? "6c9d7f8b5" : "7b8c9d0e1";
+    public static string Hash(string app) => DeployedFunctions.Hash(app);
 
-    public static readonly string[] Suffixes = ["qx7tz", "h4m2p"];
+    public static string[] Suffixes => DeployedFunctions.Suffixes;
 
     /// <summary>An MSK event of these lines, on the next offsets of the partition, written to a file for the CLI.</summary>
     public async Task<string> EventAsync(IEnumerable<byte[]> lines)
@@ -156,7 +133,7 @@ internal sealed class LadderHarness : IAsyncDisposable
         }
         var lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement.Clone()).ToList();
         var run = new LadderRun(function, lines);
-        Assert.All(run.Audits("decision").Concat(run.Audits("action")), AssertValid);
+        Assert.All(run.Audits("decision").Concat(run.Audits("action")), DeployedFunctions.AssertValid);
         return run;
     }
 
@@ -186,13 +163,6 @@ internal sealed class LadderHarness : IAsyncDisposable
     public static string Time(AttributeValue epochMilliseconds) =>
         DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(epochMilliseconds.N, System.Globalization.CultureInfo.InvariantCulture))
             .ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture);
-
-    private static void AssertValid(JsonElement line)
-    {
-        var result = AuditSchema.Evaluate(line, new EvaluationOptions { OutputFormat = OutputFormat.List });
-        Assert.True(result.IsValid, line.GetRawText() + "\n" +
-            string.Join("; ", (result.Details ?? []).Where(d => d.Errors is not null).SelectMany(d => d.Errors!.Select(e => $"{d.InstanceLocation}: {e.Value}"))));
-    }
 
     public async ValueTask DisposeAsync()
     {

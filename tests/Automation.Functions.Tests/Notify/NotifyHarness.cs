@@ -10,7 +10,6 @@ using Automation.Testing;
 using Automation.Testing.GitHub;
 using Automation.Testing.Kubernetes;
 using Automation.Testing.Webhooks;
-using Json.Schema;
 
 namespace Automation.Functions.Tests.Notify;
 
@@ -23,13 +22,9 @@ namespace Automation.Functions.Tests.Notify;
 /// </summary>
 internal sealed class NotifyHarness : IAsyncDisposable
 {
-    public const string Namespace = "payments";
+    public const string Namespace = DeployedFunctions.Namespace;
     public const string App = "payments-api";
     public const string OtherApp = "ledger";
-
-    // A registry of its own: the global one refuses a second schema under the same $id (AuditLineSchemaTests loads it too).
-    private static readonly JsonSchema AuditSchema = JsonSchema.FromText(
-        File.ReadAllText(Path.Combine(Fixtures.RepoRoot, "docs", "schemas", "audit-line.schema.json")), new BuildOptions { SchemaRegistry = new SchemaRegistry() });
 
     private readonly string _scratch = Directory.CreateTempSubdirectory("notify-e2e-").FullName;
     private readonly MotoServer _moto;
@@ -95,24 +90,10 @@ internal sealed class NotifyHarness : IAsyncDisposable
         // The secret as docs/notify.md shows it: JSON with the URL in "url".
         var webhookSecret = await MotoSecretsManager.CreateSecretAsync(moto, "webhook-" + Guid.NewGuid().ToString("N"),
             JsonSerializer.Serialize(new Dictionary<string, string> { ["url"] = webhook.Url.ToString() }));
-        var environment = new Dictionary<string, string>(StringComparer.Ordinal)
-        {
-            ["STATE_TABLE"] = table,
-            ["AWS_ENDPOINT_URL_DYNAMODB"] = moto.Endpoint.ToString(),
-            ["AWS_ENDPOINT_URL_SECRETS_MANAGER"] = moto.Endpoint.ToString(),
-            ["AWS_ENDPOINT_URL_SQS"] = moto.Endpoint.ToString(),
-            ["AWS_REGION"] = MotoSqs.Region,
-            ["AWS_ACCESS_KEY_ID"] = "testing",
-            ["AWS_SECRET_ACCESS_KEY"] = "testing",
-            ["AWS_EC2_METADATA_DISABLED"] = "true",
-            ["REPORT_BATCH_ITEM_FAILURES"] = "true",
-            [Notifier.WebhookSecretVariable] = webhookSecret,
-            [Notifier.QueueUrlVariable] = queue,
-            [RollbackFunction.GitHubSecretVariable] = githubSecret,
-            ["EKS_CLUSTER_NAME"] = "shop-cluster",
-            ["EKS_CLUSTER_ENDPOINT"] = kubernetes.Endpoint,
-            ["EKS_CLUSTER_CA"] = ca.EksData,
-        };
+        var environment = DeployedFunctions.Environment(moto, table, githubSecret, kubernetes, ca);
+        environment["AWS_ENDPOINT_URL_SQS"] = moto.Endpoint.ToString();
+        environment[Notifier.WebhookSecretVariable] = webhookSecret;
+        environment[Notifier.QueueUrlVariable] = queue;
         return new NotifyHarness(moto, ca, kubernetes, github, webhook, sqs, queue, environment);
     }
 
@@ -123,14 +104,11 @@ internal sealed class NotifyHarness : IAsyncDisposable
         Environment["RULES_FILE"] = path;
     }
 
-    /// <summary><paramref name="count"/> OOM lines of <paramref name="app"/>'s pods, a millisecond apart from <paramref name="from"/>.</summary>
-    public static IEnumerable<byte[]> OomLines(string app, int count, DateTimeOffset from) =>
-        Enumerable.Range(0, count).Select(i => PodLogEvents.Line(Namespace, app, Hash(app), Suffixes[i % Suffixes.Length],
-            $"Exception in thread \"main\" java.lang.OutOfMemoryError: Java heap space ({app} line {i})", from.AddMilliseconds(i)));
+    public static IEnumerable<byte[]> OomLines(string app, int count, DateTimeOffset from) => DeployedFunctions.OomLines(app, count, from);
 
-    public static string Hash(string app) => app == App ? "6c9d7f8b5" : "7b8c9d0e1";
+    public static string Hash(string app) => DeployedFunctions.Hash(app);
 
-    public static readonly string[] Suffixes = ["qx7tz", "h4m2p"];
+    public static string[] Suffixes => DeployedFunctions.Suffixes;
 
     /// <summary>An MSK event of these lines, on the next offsets of the partition, written to a file for the CLI.</summary>
     public async Task<string> EventAsync(IEnumerable<byte[]> lines)
@@ -201,12 +179,7 @@ internal sealed class NotifyHarness : IAsyncDisposable
         [.. Webhook.Posts.Select(p => JsonDocument.Parse(p.Body).RootElement.GetProperty("text").GetString()!)];
 
     /// <summary>The line holds to docs/schemas/audit-line.schema.json.</summary>
-    public static void AssertValid(JsonElement line)
-    {
-        var result = AuditSchema.Evaluate(line, new EvaluationOptions { OutputFormat = OutputFormat.List });
-        Assert.True(result.IsValid, line.GetRawText() + "\n" +
-            string.Join("; ", (result.Details ?? []).Where(d => d.Errors is not null).SelectMany(d => d.Errors!.Select(e => $"{d.InstanceLocation}: {e.Value}"))));
-    }
+    public static void AssertValid(JsonElement line) => DeployedFunctions.AssertValid(line);
 
     public async ValueTask DisposeAsync()
     {

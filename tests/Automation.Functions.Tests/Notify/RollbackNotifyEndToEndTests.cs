@@ -1,3 +1,4 @@
+using Automation.Testing;
 using System.Text.Json;
 using Xunit.Abstractions;
 using Automation.Testing.Webhooks;

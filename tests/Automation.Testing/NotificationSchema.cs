@@ -1,12 +1,11 @@
-using Automation.Testing;
-
-namespace Automation.Core.Tests.Notify;
+namespace Automation.Testing;
 
 /// <summary>
 /// Checks JSON against docs/schemas/notification.schema.json with Python's jsonschema (an implementation independent
-/// of ours), installing it with pip only when Python cannot import it.
+/// of ours), installing it with pip only when Python cannot import it: for the core's notify tests and the messages
+/// the functions send end to end.
 /// </summary>
-internal static class NotificationSchema
+public static class NotificationSchema
 {
     private const string Check = """
         import json, sys
@@ -29,7 +28,10 @@ internal static class NotificationSchema
         if (!Python.HasModule("jsonschema"))
         {
             var (exit, output) = Python.Run(["-m", "pip", "install", "--quiet", "jsonschema"]);
-            Assert.True(exit == 0, "pip could not install jsonschema: " + output);
+            if (exit != 0)
+            {
+                throw new InvalidOperationException("pip could not install jsonschema: " + output);
+            }
         }
         var directory = Directory.CreateTempSubdirectory("notification-schema-");
         try
