@@ -15,7 +15,7 @@ public static class ActionAudit
     {
         var severity = result.Status switch
         {
-            ActionStatus.Succeeded => LogSeverity.Info,
+            ActionStatus.Succeeded or ActionStatus.Skipped => LogSeverity.Info,
             ActionStatus.Suppressed => LogSeverity.Warn,
             _ => LogSeverity.Error,
         };
@@ -51,12 +51,13 @@ public static class ActionAudit
         });
     }
 
-    /// <summary>succeeded, failed, suppressed, retry.</summary>
+    /// <summary>succeeded, failed, suppressed, retry, skipped.</summary>
     public static string StatusName(ActionStatus status) => status switch
     {
         ActionStatus.Succeeded => "succeeded",
         ActionStatus.Failed => "failed",
         ActionStatus.Suppressed => "suppressed",
+        ActionStatus.Skipped => "skipped",
         _ => "retry",
     };
 }

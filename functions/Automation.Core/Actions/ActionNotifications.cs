@@ -14,9 +14,6 @@ namespace Automation.Core.Actions;
 /// </summary>
 internal static class ActionNotifications
 {
-    /// <summary>At most this many triggering records are listed in a notification.</summary>
-    internal const int MaxTriggers = 20;
-
     /// <summary>How one of the rule's actions ended, as a notification reports it.</summary>
     internal sealed record Report(NotificationEvent Event, NotifiedAction Action);
 
@@ -24,7 +21,7 @@ internal static class ActionNotifications
         result.Status switch
         {
             ActionStatus.Succeeded => NotificationEvent.Fired,
-            ActionStatus.Suppressed => NotificationEvent.Suppressed,
+            ActionStatus.Suppressed or ActionStatus.Skipped => NotificationEvent.Suppressed,
             _ => NotificationEvent.Failed,
         },
         new NotifiedAction(decision.Action!.Type, decision.Action.Target, ActionAudit.StatusName(result.Status), result.Detail, Links(result.Facts)));
@@ -97,7 +94,7 @@ internal static class ActionNotifications
             decision.Group,
             summary,
             reports.Select(r => r.Action).ToList(),
-            decision.Records.Select(i => batch.Logs[i].Source.ToString()).Distinct().Take(MaxTriggers).ToList(),
+            decision.Records.Select(i => batch.Logs[i].Source.ToString()).Distinct().ToList(),
             services.Time.GetUtcNow());
     }
 

@@ -11,5 +11,7 @@ public sealed record ActionResult(ActionStatus Status, string Detail, IReadOnlyD
 
     public static ActionResult Suppressed(string detail, IReadOnlyDictionary<string, string>? facts = null) => new(ActionStatus.Suppressed, detail, facts);
 
+    public static ActionResult Skipped(string detail, IReadOnlyDictionary<string, string>? facts = null) => new(ActionStatus.Skipped, detail, facts);
+
     public static ActionResult Retry(string detail, IReadOnlyDictionary<string, string>? facts = null) => new(ActionStatus.Retry, detail, facts);
 }

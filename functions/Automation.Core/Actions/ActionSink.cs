@@ -122,7 +122,7 @@ public sealed class ActionSink : IBatchSink
         var (value, nothingToSay) = ActionNotifications.Choose(rule, ActionNotifications.Events(decision.Action!.Parameters), reports);
         if (nothingToSay is not null)
         {
-            return ActionResult.Suppressed(nothingToSay);
+            return ActionResult.Skipped(nothingToSay);
         }
         var notification = ActionNotifications.ForFiring(decision, rule, value, reports, batch, _services, context.AwsRequestId);
         var channels = ActionNotifications.Channels(decision.Action.Parameters);
@@ -135,10 +135,11 @@ public sealed class ActionSink : IBatchSink
         var holdFor = rule.Cooldown ?? DynamoDbRuleStateStore.LedgerRetention;
         if (!await _services.Ledger.ClaimDoneAsync(told, context.AwsRequestId, decision.Sample.ToString(), holdFor, cancellationToken).ConfigureAwait(false))
         {
-            return WithEvent(ActionResult.Suppressed($"nothing new to notify: people were told within {Durations.Format(holdFor)} that the rule's actions are held back"), value);
+            return WithEvent(ActionResult.Skipped($"nothing new to notify: people were told within {Durations.Format(holdFor)} that the rule's actions are held back"), value);
         }
         var sent = await SendAsync(notification, channels, context, cancellationToken).ConfigureAwait(false);
-        if (sent.Status != ActionStatus.Succeeded)
+        // Retried, the notice is still to be told; refused for good (a webhook that answers 410), it is not re-sent.
+        if (sent.Status == ActionStatus.Retry)
         {
             await _services.Ledger.ReleaseAsync(told, context.AwsRequestId, cancellationToken).ConfigureAwait(false);
         }
@@ -158,6 +159,9 @@ public sealed class ActionSink : IBatchSink
     };
 
     private const string EventFact = "event";
+
+    /// <summary>Kept free before the invocation's deadline when notifying, as the Kubernetes and bulk senders keep it.</summary>
+    internal static readonly TimeSpan NotifyDeadlineMargin = TimeSpan.FromSeconds(2);
 
     /// <summary>
     /// A resolved decision, sent by each of the rule's notify actions that asks for it. There are no records to hand
@@ -205,7 +209,8 @@ public sealed class ActionSink : IBatchSink
         }
         try
         {
-            return await _notifier.SendAsync(notification, channels, context.Deadline, cancellationToken).ConfigureAwait(false);
+            // Time to record the outcome and answer Lambda stays after the last attempt.
+            return await _notifier.SendAsync(notification, channels, context.Deadline - NotifyDeadlineMargin, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -251,7 +256,7 @@ public sealed class ActionSink : IBatchSink
         {
             ActionStatus.Succeeded => (LedgerState.Succeeded, false),
             ActionStatus.Failed => (LedgerState.Failed, false),
-            ActionStatus.Suppressed => (LedgerState.Skipped, true),
+            ActionStatus.Suppressed or ActionStatus.Skipped => (LedgerState.Skipped, true),
             _ => (LedgerState.Failed, true),
         };
         // A notice that the actions were held back does not hold notify's cooldown: the held-back action did not.

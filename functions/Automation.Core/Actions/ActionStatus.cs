@@ -14,4 +14,10 @@ public enum ActionStatus
 
     /// <summary>It could not finish within this invocation (rate limit, outage past the deadline): the records are delivered again.</summary>
     Retry,
+
+    /// <summary>
+    /// It had nothing to do (a notification with nothing new to tell): audited at info level, not counted as an action
+    /// a guardrail stopped; the claim is released.
+    /// </summary>
+    Skipped,
 }

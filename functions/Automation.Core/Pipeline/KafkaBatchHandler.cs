@@ -75,8 +75,7 @@ public sealed class KafkaBatchHandler : ILambdaHandler
 
         var invocation = new Invocation(context.AwsRequestId, context.Deadline);
         var evaluation = await _rules.EvaluateAsync(logs, invocation, cancellationToken).ConfigureAwait(false);
-        // Every batch also resolves what went quiet, so recovery needs no schedule while records flow.
-        var resolved = await _rules.ResolveQuietAsync(invocation, cancellationToken).ConfigureAwait(false);
+        var resolved = await ResolveQuietAsync(invocation, cancellationToken).ConfigureAwait(false);
         if (resolved.Count > 0)
         {
             evaluation = evaluation with { Decisions = [.. evaluation.Decisions, .. resolved] };
@@ -115,6 +114,27 @@ public sealed class KafkaBatchHandler : ILambdaHandler
         var response = new KafkaBatchResponse(
             retry.Select(r => new BatchItemFailure(new BatchItemIdentifier(r.TopicPartition, r.Offset))).ToList());
         return JsonSerializer.SerializeToUtf8Bytes(response, PipelineJsonContext.Default.KafkaBatchResponse);
+    }
+
+    /// <summary>
+    /// Batches also resolve what went quiet, so recovery needs no schedule while records flow. It is not the batch's own
+    /// work: a state store that fails here is logged and left to the scheduled sweep, never fails the batch.
+    /// </summary>
+    private async Task<IReadOnlyList<Decision>> ResolveQuietAsync(Invocation invocation, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _rules.ResolveQuietAfterBatchAsync(invocation, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException && !cancellationToken.IsCancellationRequested)
+        {
+            _log.Warn("quiet rules not looked for after this batch: the scheduled sweep will", json =>
+            {
+                json.WriteString("requestId", invocation.RequestId);
+                json.WriteString("error", e.GetType().Name);
+            });
+            return [];
+        }
     }
 
     private void LogDecodeFailures(KafkaBatch kafka, LambdaContext context)

@@ -1,7 +1,7 @@
 namespace Automation.Core.Pipeline;
 
 /// <summary>The kinds of event Lambda invokes a function with, told apart by <see cref="LambdaEventRouter"/>.</summary>
-public enum LambdaEventKind
+internal enum LambdaEventKind
 {
     /// <summary>None of the keys the router knows: handed to the Kafka handler, whose decoder says what is wrong.</summary>
     Unknown,

@@ -8,7 +8,7 @@ namespace Automation.Core.Pipeline;
 /// reader, no parse of the values) and hands the event to the handler of its kind. Kafka batches, and anything it
 /// does not recognise, go to the Kafka handler as before.
 /// </summary>
-public sealed class LambdaEventRouter : ILambdaHandler
+internal sealed class LambdaEventRouter : ILambdaHandler
 {
     private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
 

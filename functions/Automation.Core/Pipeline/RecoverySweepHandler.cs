@@ -15,7 +15,7 @@ namespace Automation.Core.Pipeline;
 /// while no record arrives — a silent stream is what recovery looks like — then audits each resolved decision and hands
 /// them to the function's sink, which notifies. Batches resolve too; this covers the silence between them.
 /// </summary>
-public sealed class RecoverySweepHandler : ILambdaHandler
+internal sealed class RecoverySweepHandler : ILambdaHandler
 {
     private readonly FunctionSettings _settings;
     private readonly IBatchSink _sink;

@@ -14,9 +14,12 @@ public sealed class RuleEngine
     private readonly RuleMatcher _matcher;
     private readonly DecisionMaker _decisions;
 
+    private readonly TimeProvider _time;
+
     public RuleEngine(RuleSet rules, IRuleStateStore store, TimeProvider time, DecisionScope scope, bool dryRun)
     {
         Rules = rules;
+        _time = time;
         _matcher = RuleMatcher.Compile(rules);
         _decisions = new DecisionMaker(rules, store, time, scope, dryRun);
     }
@@ -31,7 +34,33 @@ public sealed class RuleEngine
         return new RuleEvaluation(matches, decisions);
     }
 
-    /// <summary>The resolved decisions of incidents that went quiet (docs/rules.md "Recovery"); none without rules that resolve.</summary>
+    /// <summary>At most this many incidents resolved by a scheduled sweep; the rest by the next one.</summary>
+    internal const int SweepLimit = 100;
+
+    /// <summary>At most this many incidents resolved after a batch, whose time belongs to its actions.</summary>
+    internal const int BatchLimit = 10;
+
+    /// <summary>A batch looks for quiet incidents at most this often per Lambda environment; the schedule covers the rest.</summary>
+    internal static readonly TimeSpan BatchSweepInterval = TimeSpan.FromSeconds(30);
+
+    private DateTimeOffset _nextBatchSweep = DateTimeOffset.MinValue;
+
+    /// <summary>The resolved decisions of incidents that went quiet (docs/rules.md "Recovery"), for a scheduled sweep.</summary>
     public Task<IReadOnlyList<Decision>> ResolveQuietAsync(Invocation invocation, CancellationToken cancellationToken) =>
-        _decisions.ResolveQuietAsync(invocation, cancellationToken);
+        _decisions.ResolveQuietAsync(invocation, SweepLimit, cancellationToken);
+
+    /// <summary>
+    /// The same after a batch: a few, and at most every <see cref="BatchSweepInterval"/> in this environment, so batches
+    /// of every partition do not all query the function's incidents.
+    /// </summary>
+    public Task<IReadOnlyList<Decision>> ResolveQuietAfterBatchAsync(Invocation invocation, CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        if (now < _nextBatchSweep)
+        {
+            return Task.FromResult<IReadOnlyList<Decision>>([]);
+        }
+        _nextBatchSweep = now + BatchSweepInterval;
+        return _decisions.ResolveQuietAsync(invocation, BatchLimit, cancellationToken);
+    }
 }

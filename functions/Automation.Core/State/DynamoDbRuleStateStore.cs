@@ -65,6 +65,7 @@ public sealed class DynamoDbRuleStateStore : IRuleStateStore
     private readonly IAmazonDynamoDB _client;
     private readonly string _tableName;
     private readonly ResiliencePipeline _retry;
+    private readonly TimeProvider _time;
 
     /// <param name="client">A client whose own retries are off (<see cref="AwsClients.DynamoDbConfig"/>): this store retries.</param>
     /// <param name="log">Where retries are logged; null logs nothing.</param>
@@ -74,7 +75,8 @@ public sealed class DynamoDbRuleStateStore : IRuleStateStore
         ArgumentException.ThrowIfNullOrWhiteSpace(tableName);
         _client = client;
         _tableName = tableName;
-        _retry = StateStoreRetry.Create(retry ?? new StateStoreRetryOptions(), time ?? TimeProvider.System, log);
+        _time = time ?? TimeProvider.System;
+        _retry = StateStoreRetry.Create(retry ?? new StateStoreRetryOptions(), _time, log);
     }
 
     /// <summary>
@@ -408,12 +410,14 @@ public sealed class DynamoDbRuleStateStore : IRuleStateStore
             TableName = _tableName,
             ConsistentRead = true,
             KeyConditionExpression = "#pk = :pk",
-            FilterExpression = "#state = :open",
-            ExpressionAttributeNames = new Dictionary<string, string> { ["#pk"] = PartitionKey, ["#state"] = "state" },
+            // TTL deletes lazily (within days): an item past its expiry is gone as far as the engine is concerned.
+            FilterExpression = "#state = :open AND #ttl > :now",
+            ExpressionAttributeNames = new Dictionary<string, string> { ["#pk"] = PartitionKey, ["#state"] = "state", ["#ttl"] = ExpiresAt },
             ExpressionAttributeValues = new Dictionary<string, AttributeValue>
             {
                 [":pk"] = new() { S = IncidentPartitionKey(scope) },
                 [":open"] = new() { S = IncidentOpen },
+                [":now"] = Number(_time.GetUtcNow().ToUnixTimeSeconds()),
             },
         };
         var open = new List<Incident>();

@@ -139,7 +139,8 @@ public sealed class NotifyActionSinkTests : IAsyncLifetime
 
         Assert.Empty(_webhook.Posts);
         var audit = Assert.Single(NotifyAudits());
-        Assert.Equal("suppressed", audit.GetProperty("outcome").GetString());
+        Assert.Equal("skipped", audit.GetProperty("outcome").GetString());
+        Assert.Equal("info", audit.GetProperty("level").GetString());
         Assert.Equal("nothing to notify: the actions ended succeeded, and on lists failed", audit.GetProperty("detail").GetString());
     }
 
@@ -269,6 +270,28 @@ public sealed class NotifyActionSinkTests : IAsyncLifetime
         var audit = Assert.Single(NotifyAudits());
         Assert.Equal("failed", audit.GetProperty("outcome").GetString());
         Assert.Equal("PodRestartFunction has no notification channel: set NOTIFY_WEBHOOK_SECRET_ARN or NOTIFY_QUEUE_URL (docs/notify.md)", audit.GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task While_the_restart_is_in_cooldown_notify_claims_nothing_and_tells_nothing()
+    {
+        var (batches, _) = Handlers(Rules(on: "[failed]"));
+        await Answer(batches, Batch(1), "req-1");
+        _time.Advance(TimeSpan.FromMinutes(1));
+
+        await Answer(batches, Batch(2), "req-2");
+        await Answer(batches, Batch(3), "req-3");
+
+        Assert.Empty(_webhook.Posts);
+        // One skipped notice for the firing; the later batches' notify decisions follow the restart's cooldown.
+        Assert.Single(NotifyAudits());
+        var later = Audits("decision").Where(d => d.GetProperty("action").GetProperty("type").GetString() == "notify").Skip(1).ToList();
+        Assert.Equal(2, later.Count);
+        Assert.All(later, d =>
+        {
+            Assert.Equal("in_cooldown", d.GetProperty("outcome").GetString());
+            Assert.EndsWith("notify tells of restart_pod, which is in_cooldown here: nothing to tell", d.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        });
     }
 
     private sealed class Executor(NotifyActionSinkTests test) : IActionExecutor

@@ -38,6 +38,9 @@ public sealed class DecisionMaker
 
     private readonly Dictionary<string, Rule> _rulesById;
 
+    // The rules whose incidents this caller keeps and resolves, by id.
+    private readonly Dictionary<string, Rule> _resolving;
+
     public DecisionMaker(RuleSet rules, IRuleStateStore store, TimeProvider time, DecisionScope scope, bool dryRun)
     {
         _rules = rules;
@@ -50,6 +53,7 @@ public sealed class DecisionMaker
             _targetParameters[action] = TargetParameters(action);
         }
         _rulesById = rules.Rules.ToDictionary(r => r.Id, StringComparer.Ordinal);
+        _resolving = rules.Rules.Where(r => r.ResolveAfter is not null && r.Actions.Any(a => OpensIncidents(r, a))).ToDictionary(r => r.Id, StringComparer.Ordinal);
     }
 
     public async Task<IReadOnlyList<Decision>> DecideAsync(IReadOnlyList<LogRecord> records, BatchMatches matches, Invocation invocation, CancellationToken cancellationToken)
@@ -69,15 +73,13 @@ public sealed class DecisionMaker
 
         // Each group has its own counter, so the counts go to the store at once: against a remote store a batch costs
         // a few round trips of latency, not one per group.
+        // Rules that escalate also look up their earlier step in the ledger and count their matches since it ran, for
+        // every group that matched, below its threshold or not ("since" must not miss a batch), in the same round.
         var counts = new GroupCount[work.Count];
-        await ForEachAsync(work.Count, async (i, token) =>
-            counts[i] = await CountAsync(work[i].Rule, work[i].Group, records, now, token).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
-
-        // Rules that escalate look up their earlier step in the ledger and count their matches since it ran, for every
-        // group that matched, below its threshold or not: "since" must not miss a batch.
         var escalations = new EscalationStatus?[work.Count];
         await ForEachAsync(work.Count, async (i, token) =>
         {
+            counts[i] = await CountAsync(work[i].Rule, work[i].Group, records, now, token).ConfigureAwait(false);
             if (work[i].Rule.EscalateAfter is { } step)
             {
                 escalations[i] = await CheckEscalationAsync(work[i].Rule, step, work[i].Group, records, now, token).ConfigureAwait(false);
@@ -87,12 +89,13 @@ public sealed class DecisionMaker
         // Decisions are planned in rule and group order. Every action is claimed in the ledger before it may run, so a
         // redelivered batch finds it done. Groups may share an action target, so each ledger key is claimed once, by its
         // first group in that order; the claims then go out at once and their answers settle the plan: the same
-        // outcomes as deciding one group after another.
+        // outcomes as deciding one group after another. Notify actions are claimed in a second round, only for groups
+        // whose actions are to run or ran: they tell of those, and must not hold their claim while another invocation
+        // acts.
         var decisions = new List<Decision>();
         var decisionWork = new List<int>();
-        var claims = new List<(string Key, LedgerClaim Claim)>();
-        var claimOf = new Dictionary<string, int>(StringComparer.Ordinal);
-        var pending = new List<(int Decision, int Claim, bool FirstClaimant, string Met)>();
+        var claims = new ClaimRound(invocation, now, _dryRun);
+        var notices = new List<(int Decision, string Met)>();
         for (var i = 0; i < work.Count; i++)
         {
             var (rule, group) = work[i];
@@ -140,52 +143,57 @@ public sealed class DecisionMaker
                     ? Decide(rule, DecisionOutcome.DryRun, met + "; dry-run: not executed", group, last, count.WindowCount, rendered, key)
                     : Decide(rule, DecisionOutcome.Fired, met, group, last, count.WindowCount, rendered, key));
                 decisionWork.Add(i);
-                var first = !claimOf.TryGetValue(key, out var claim);
-                if (first)
+                if (action.Type == ActionCatalog.Notify)
                 {
-                    claim = claims.Count;
-                    claims.Add((key, new LedgerClaim(
-                        invocation.RequestId,
-                        trigger,
-                        now,
-                        now + (rule.Cooldown ?? DynamoDbRuleStateStore.LedgerRetention),
-                        invocation.Deadline + LeaseMargin,
-                        _dryRun ? LedgerState.DryRun : LedgerState.Claimed)));
-                    claimOf[key] = claim;
+                    notices.Add((decisions.Count - 1, met));
+                    continue;
                 }
-                pending.Add((decisions.Count - 1, claim, first, met));
+                claims.Add(decisions.Count - 1, key, trigger, rule.Cooldown, met);
             }
         }
+        await SettleAsync(claims, decisions, cancellationToken).ConfigureAwait(false);
 
-        var results = new ClaimResult[claims.Count];
-        await ForEachAsync(claims.Count, async (c, token) =>
-            results[c] = await _store.ClaimAsync(claims[c].Key, claims[c].Claim, token).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
-        foreach (var (index, claim, firstClaimant, met) in pending)
+        var noticeClaims = new ClaimRound(invocation, now, _dryRun);
+        foreach (var (index, met) in notices)
         {
-            decisions[index] = Settle(decisions[index], claims[claim].Claim, results[claim], firstClaimant, met);
+            var notice = decisions[index];
+            var rule = work[decisionWork[index]].Rule;
+            if (Followed(decisions, decisionWork, index, rule) is { } held)
+            {
+                decisions[index] = notice with
+                {
+                    Outcome = held.Outcome,
+                    LedgerKey = null,
+                    Reason = $"{met}; notify tells of {held.Action!.Type}, which is {DecisionAudit.OutcomeName(held.Outcome)} here: nothing to tell",
+                };
+                continue;
+            }
+            noticeClaims.Add(index, notice.LedgerKey!, notice.Sample.ToString(), rule.Cooldown, met);
         }
+        await SettleAsync(noticeClaims, decisions, cancellationToken).ConfigureAwait(false);
 
         await NoteIncidentsAsync(work, decisions, decisionWork, records, invocation, now, cancellationToken).ConfigureAwait(false);
         return decisions;
     }
 
     /// <summary>
-    /// Resolves the incidents of this caller's rules that have been quiet for their resolve_after: one
-    /// <see cref="DecisionOutcome.Resolved"/> decision for each this call resolved (of concurrent sweeps, one resolves
-    /// each). Without rules that resolve, no state call is made.
+    /// Resolves the incidents of this caller's rules that have been quiet for their resolve_after, the longest quiet
+    /// first, at most <paramref name="limit"/> (the rest wait for the next call): one <see cref="DecisionOutcome.Resolved"/>
+    /// decision for each this call resolved (of concurrent sweeps, one resolves each). Without rules that resolve, no
+    /// state call is made. Dry-run and live incidents are kept apart: each resolves only its own.
     /// </summary>
-    public async Task<IReadOnlyList<Decision>> ResolveQuietAsync(Invocation invocation, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<Decision>> ResolveQuietAsync(Invocation invocation, int limit, CancellationToken cancellationToken)
     {
-        var resolving = _rules.Rules.Where(r => r.ResolveAfter is not null && r.Actions.Any(a => OpensIncidents(r, a))).ToDictionary(r => r.Id, StringComparer.Ordinal);
-        if (resolving.Count == 0)
+        if (_resolving.Count == 0)
         {
             return [];
         }
         var now = _time.GetUtcNow();
         // A rule that lost its resolve_after (or was removed) leaves its incidents to expire.
         var quiet = (await _store.OpenIncidentsAsync(_scope.Name, cancellationToken).ConfigureAwait(false))
-            .Where(i => resolving.TryGetValue(i.RuleId, out var rule) && i.LastMatch + rule.ResolveAfter!.Value <= now)
+            .Where(i => i.DryRun == _dryRun && _resolving.TryGetValue(i.RuleId, out var rule) && i.LastMatch + rule.ResolveAfter!.Value <= now)
             .OrderBy(i => i.LastMatch)
+            .Take(limit)
             .ToList();
         var resolved = new bool[quiet.Count];
         await ForEachAsync(quiet.Count, async (i, token) =>
@@ -194,7 +202,7 @@ public sealed class DecisionMaker
         return quiet.Where((_, i) => resolved[i]).Select(incident => new Decision(
             incident.RuleId,
             DecisionOutcome.Resolved,
-            $"no match for {Durations.Format(resolving[incident.RuleId].ResolveAfter!.Value)} since the last one at {Time(incident.LastMatch)}; " +
+            $"no match for {Durations.Format(_resolving[incident.RuleId].ResolveAfter!.Value)} since the last one at {Time(incident.LastMatch)}; " +
             $"fired at {Time(incident.OpenedAt)} by request {incident.OpenedBy}{(incident.DryRun ? " (a dry-run plan)" : "")}",
             incident.Group,
             BatchMatches: 0,
@@ -223,11 +231,11 @@ public sealed class DecisionMaker
         await ForEachAsync(work.Count, async (i, token) =>
         {
             var (rule, group) = work[i];
-            if (rule.ResolveAfter is not { } quiet || !rule.Actions.Any(a => OpensIncidents(rule, a)))
+            if (rule.ResolveAfter is not { } quiet || !_resolving.ContainsKey(rule.Id))
             {
                 return;
             }
-            var key = $"{rule.Id}|{group.Key}";
+            var key = _dryRun ? DryRunKey($"{rule.Id}|{group.Key}") : $"{rule.Id}|{group.Key}";
             var last = records[group.Records[^1]].Source;
             var keepUntil = now + quiet + DynamoDbRuleStateStore.LedgerRetention;
             if (fired[i])
@@ -239,6 +247,41 @@ public sealed class DecisionMaker
                 await _store.TouchIncidentAsync(_scope.Name, key, now, last, keepUntil, token).ConfigureAwait(false);
             }
         }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Sends a round's claims at once and settles each planned decision with its answer.</summary>
+    private async Task SettleAsync(ClaimRound round, List<Decision> decisions, CancellationToken cancellationToken)
+    {
+        var results = new ClaimResult[round.Claims.Count];
+        await ForEachAsync(round.Claims.Count, async (c, token) =>
+            results[c] = await _store.ClaimAsync(round.Claims[c].Key, round.Claims[c].Claim, token).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        foreach (var (index, claim, firstClaimant, met) in round.Pending)
+        {
+            decisions[index] = Settle(decisions[index], round.Claims[claim].Claim, results[claim], firstClaimant, met);
+        }
+    }
+
+    /// <summary>
+    /// For a notify decision: the group's restart or rollback that holds it back, when none of them is to run, was
+    /// planned or already ran (in cooldown, in progress); null when the notice is claimed — one of them is, or the rule
+    /// has none and only notifies.
+    /// </summary>
+    private static Decision? Followed(List<Decision> decisions, List<int> decisionWork, int notice, Rule rule)
+    {
+        Decision? held = null;
+        for (var d = 0; d < decisions.Count; d++)
+        {
+            if (decisionWork[d] != decisionWork[notice] || decisions[d].Action is not { Type: not ActionCatalog.Notify and not ActionCatalog.Forward })
+            {
+                continue;
+            }
+            if (decisions[d].Outcome is DecisionOutcome.Fired or DecisionOutcome.DryRun or DecisionOutcome.AlreadyDone)
+            {
+                return null;
+            }
+            held ??= decisions[d];
+        }
+        return held;
     }
 
     /// <summary>
@@ -288,13 +331,13 @@ public sealed class DecisionMaker
     {
         var earlier = _rulesById[step.RuleId];
         var target = TargetText(earlier.Actions[step.ActionIndex], records[group.Records[^1]]);
-        var key = $"cooldown|{earlier.Id}|{step.ActionIndex}|{target}";
+        var key = CooldownKey(earlier.Id, step.ActionIndex, target);
         var what = $"escalates after {step.ActionType} of rule {earlier.Id} for {target}";
         var entry = await _store.ReadAsync(key, cancellationToken).ConfigureAwait(false);
         var ran = RanAt(entry, now - step.Within);
         if (ran is null && _dryRun)
         {
-            var plan = await _store.ReadAsync("dry-run|" + key, cancellationToken).ConfigureAwait(false);
+            var plan = await _store.ReadAsync(DryRunKey(key), cancellationToken).ConfigureAwait(false);
             if (RanAt(plan, now - step.Within) is { } planned)
             {
                 (entry, ran) = (plan, planned);
@@ -466,12 +509,18 @@ public sealed class DecisionMaker
     {
         // A notify tells of its group, and its target need not name it (no text, or one without record fields): the
         // group is part of what it is claimed for, so one group's notice never holds another's in cooldown.
-        var target = action.Type == ActionCatalog.Notify ? $"{action.Target}|{group}" : action.Target;
+        // Each function tells of its own actions, so a rule whose actions two functions run has a notify for each.
+        var target = action.Type == ActionCatalog.Notify ? $"{action.Target}|{group}|{_scope.Name}" : action.Target;
         var key = rule.Cooldown is null
             ? $"once|{rule.Id}|{action.Index}|{target}|{trigger}"
-            : $"cooldown|{rule.Id}|{action.Index}|{target}";
-        return _dryRun ? "dry-run|" + key : key;
+            : CooldownKey(rule.Id, action.Index, target);
+        return _dryRun ? DryRunKey(key) : key;
     }
+
+    /// <summary>The ledger key of an action of a rule with a cooldown: one entry per target, its last run.</summary>
+    private static string CooldownKey(string rule, int actionIndex, string target) => $"cooldown|{rule}|{actionIndex}|{target}";
+
+    private static string DryRunKey(string key) => "dry-run|" + key;
 
     private static string Time(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
 
@@ -486,6 +535,34 @@ public sealed class DecisionMaker
     }
 
     private sealed record MatchGroup(string Key, List<int> Records);
+
+    /// <summary>One round of ledger claims: each key once, by the first decision that plans it; the others share its answer.</summary>
+    private sealed class ClaimRound(Invocation invocation, DateTimeOffset now, bool dryRun)
+    {
+        private readonly Dictionary<string, int> _claimOf = new(StringComparer.Ordinal);
+
+        public List<(string Key, LedgerClaim Claim)> Claims { get; } = [];
+
+        public List<(int Decision, int Claim, bool FirstClaimant, string Met)> Pending { get; } = [];
+
+        public void Add(int decision, string key, string trigger, TimeSpan? cooldown, string met)
+        {
+            var first = !_claimOf.TryGetValue(key, out var claim);
+            if (first)
+            {
+                claim = Claims.Count;
+                Claims.Add((key, new LedgerClaim(
+                    invocation.RequestId,
+                    trigger,
+                    now,
+                    now + (cooldown ?? DynamoDbRuleStateStore.LedgerRetention),
+                    invocation.Deadline + LeaseMargin,
+                    dryRun ? LedgerState.DryRun : LedgerState.Claimed)));
+                _claimOf[key] = claim;
+            }
+            Pending.Add((decision, claim, first, met));
+        }
+    }
 
     /// <summary>A parameter of an action's target: the rule's template, or the catalog parameter the record fills in.</summary>
     private readonly record struct TargetParameter(string Name, Template? Template, ActionParameter? DefaultParameter);

@@ -33,8 +33,24 @@ public sealed record DecisionScope(string Name, IReadOnlySet<string>? ActionType
         {
             return DecidesType(action.Type);
         }
-        var reported = rule.Actions.Where(a => a.Type is not ActionCatalog.Notify and not ActionCatalog.Forward).ToList();
-        return ActionTypes is null || (reported.Count == 0 ? NotifyOnlyRules : reported.Any(a => DecidesType(a.Type)));
+        if (ActionTypes is null)
+        {
+            return true;
+        }
+        var reportsOn = false;
+        foreach (var other in rule.Actions)
+        {
+            if (other.Type is ActionCatalog.Notify or ActionCatalog.Forward)
+            {
+                continue;
+            }
+            if (DecidesType(other.Type))
+            {
+                return true;
+            }
+            reportsOn = true;
+        }
+        return !reportsOn && NotifyOnlyRules;
     }
 
     public bool Decides(Rule rule) => rule.Actions.Count == 0 ? RulesWithoutActions : rule.Actions.Any(a => Decides(rule, a));

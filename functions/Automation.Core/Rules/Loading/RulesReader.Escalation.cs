@@ -139,7 +139,7 @@ internal sealed partial class RulesReader
     private int? FindEarlierAction(PendingEscalation escalation, Rule earlier)
     {
         var candidates = earlier.Actions.Select((action, index) => (action, index))
-            .Where(a => a.action.Type != ActionCatalog.Notify && (escalation.Action is null || a.action.Type == escalation.Action))
+            .Where(a => a.action.Type is not ActionCatalog.Notify and not ActionCatalog.Forward && (escalation.Action is null || a.action.Type == escalation.Action))
             .ToList();
         var node = escalation.ActionNode ?? escalation.Map;
         switch (candidates.Count)

@@ -54,10 +54,10 @@ public sealed class RecoveryTests
         _time.Advance(TimeSpan.FromMinutes(3));
         await Batch(maker, 1); // still matching: in cooldown, and the incident's last match moves on
         _time.Advance(TimeSpan.FromMinutes(9));
-        var early = await maker.ResolveQuietAsync(Next(), CancellationToken.None);
+        var early = await maker.ResolveQuietAsync(Next(), 100, CancellationToken.None);
         _time.Advance(TimeSpan.FromMinutes(1));
-        var resolved = Assert.Single(await maker.ResolveQuietAsync(Next(), CancellationToken.None));
-        var again = await maker.ResolveQuietAsync(Next(), CancellationToken.None);
+        var resolved = Assert.Single(await maker.ResolveQuietAsync(Next(), 100, CancellationToken.None));
+        var again = await maker.ResolveQuietAsync(Next(), 100, CancellationToken.None);
 
         Assert.Equal(DecisionOutcome.Fired, fired.Outcome);
         Assert.Empty(early);
@@ -78,7 +78,7 @@ public sealed class RecoveryTests
         await Batch(maker, 1); // below the threshold
         _time.Advance(TimeSpan.FromHours(1));
 
-        Assert.Empty(await maker.ResolveQuietAsync(Next(), CancellationToken.None));
+        Assert.Empty(await maker.ResolveQuietAsync(Next(), 100, CancellationToken.None));
     }
 
     [Fact]
@@ -87,11 +87,11 @@ public sealed class RecoveryTests
         var maker = Maker();
         await Batch(maker, 2);
         _time.Advance(TimeSpan.FromMinutes(10));
-        Assert.Single(await maker.ResolveQuietAsync(Next(), CancellationToken.None));
+        Assert.Single(await maker.ResolveQuietAsync(Next(), 100, CancellationToken.None));
         await Batch(maker, 2);
         _time.Advance(TimeSpan.FromMinutes(10));
 
-        var second = Assert.Single(await maker.ResolveQuietAsync(Next(), CancellationToken.None));
+        var second = Assert.Single(await maker.ResolveQuietAsync(Next(), 100, CancellationToken.None));
 
         Assert.Contains("fired at 2026-11-27T12:10:00.000Z by request request-3", second.Reason, StringComparison.Ordinal);
     }
@@ -102,8 +102,8 @@ public sealed class RecoveryTests
         await Batch(Maker(dryRun: true, scope: "RollbackFunction"), 2);
         _time.Advance(TimeSpan.FromMinutes(10));
 
-        var other = await Maker(scope: "PodRestartFunction").ResolveQuietAsync(Next(), CancellationToken.None);
-        var own = Assert.Single(await Maker(dryRun: true, scope: "RollbackFunction").ResolveQuietAsync(Next(), CancellationToken.None));
+        var other = await Maker(scope: "PodRestartFunction").ResolveQuietAsync(Next(), 100, CancellationToken.None);
+        var own = Assert.Single(await Maker(dryRun: true, scope: "RollbackFunction").ResolveQuietAsync(Next(), 100, CancellationToken.None));
 
         Assert.Empty(other);
         Assert.EndsWith("(a dry-run plan)", own.Reason, StringComparison.Ordinal);
@@ -115,10 +115,58 @@ public sealed class RecoveryTests
         var counting = new CountingStore(_store);
         var rules = Set(Rule("oom", actions: Action("restart_pod")));
 
-        var resolved = await new DecisionMaker(rules, counting, _time, DecisionScope.Everything("f"), dryRun: false).ResolveQuietAsync(Next(), CancellationToken.None);
+        var resolved = await new DecisionMaker(rules, counting, _time, DecisionScope.Everything("f"), dryRun: false).ResolveQuietAsync(Next(), 100, CancellationToken.None);
 
         Assert.Empty(resolved);
         Assert.Equal(0, counting.Queries);
+    }
+
+    [Fact]
+    public async Task A_call_resolves_at_most_its_limit_the_longest_quiet_first()
+    {
+        var maker = Maker();
+        await Batch(maker, 2, app: "a");
+        _time.Advance(TimeSpan.FromMinutes(1));
+        await Batch(maker, 2, app: "b");
+        _time.Advance(TimeSpan.FromMinutes(10));
+
+        var first = Assert.Single(await maker.ResolveQuietAsync(Next(), 1, CancellationToken.None));
+        var second = Assert.Single(await maker.ResolveQuietAsync(Next(), 1, CancellationToken.None));
+
+        Assert.Contains("\"a\"", first.Group, StringComparison.Ordinal);
+        Assert.Contains("\"b\"", second.Group, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_rehearsals_incidents_are_its_own_so_going_live_neither_resolves_nor_notifies_them()
+    {
+        await Batch(Maker(dryRun: true), 2);
+        _time.Advance(TimeSpan.FromMinutes(1));
+        var live = Maker();
+        var fired = Assert.Single(await Batch(live, 2));
+        _time.Advance(TimeSpan.FromMinutes(10));
+
+        var resolved = Assert.Single(await live.ResolveQuietAsync(Next(), 100, CancellationToken.None));
+
+        Assert.Equal(DecisionOutcome.Fired, fired.Outcome);
+        Assert.Equal("no match for 10m since the last one at 2026-11-27T12:01:00.000Z; fired at 2026-11-27T12:01:00.000Z by request request-2", resolved.Reason);
+        // The rehearsal's own incident resolves in dry-run only, saying so.
+        Assert.EndsWith("(a dry-run plan)", Assert.Single(await Maker(dryRun: true).ResolveQuietAsync(Next(), 100, CancellationToken.None)).Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task After_a_batch_the_engine_looks_at_most_every_thirty_seconds()
+    {
+        var counting = new CountingStore(_store);
+        var engine = new RuleEngine(_rules, counting, _time, new DecisionScope("PodRestartFunction", null, true), dryRun: false);
+
+        await engine.ResolveQuietAfterBatchAsync(Next(), CancellationToken.None);
+        await engine.ResolveQuietAfterBatchAsync(Next(), CancellationToken.None);
+        _time.Advance(TimeSpan.FromSeconds(30));
+        await engine.ResolveQuietAfterBatchAsync(Next(), CancellationToken.None);
+        await engine.ResolveQuietAsync(Next(), CancellationToken.None);
+
+        Assert.Equal(3, counting.Queries);
     }
 
     private sealed class CountingStore(IRuleStateStore inner) : Tests.State.DelegatingStateStore(inner)
