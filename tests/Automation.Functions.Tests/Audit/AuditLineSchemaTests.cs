@@ -24,7 +24,8 @@ public sealed class AuditLineSchemaTests
     /// <summary>The one instance of the schema in this test run: JsonSchema.Net keeps schemas by $id in a global registry, where a second load of the same $id clashes.</summary>
     internal static readonly JsonSchema Schema = JsonSchema.FromFile(Path.Combine(Fixtures.RepoRoot, "docs", "schemas", "audit-line.schema.json"));
 
-    private static void AssertValid(JsonElement line)
+    /// <summary>The line holds to the schema; the errors, by place, when it does not.</summary>
+    internal static void AssertValid(JsonElement line)
     {
         var result = Schema.Evaluate(line, new EvaluationOptions { OutputFormat = OutputFormat.List });
         Assert.True(result.IsValid, line.GetRawText() + "\n" +

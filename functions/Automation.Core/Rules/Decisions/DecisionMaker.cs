@@ -153,12 +153,18 @@ public sealed class DecisionMaker
         }
         await SettleAsync(claims, decisions, cancellationToken).ConfigureAwait(false);
 
+        // Each group's decisions, for the notices to find the actions they tell of without a pass over the batch each.
+        var ofGroup = new List<int>[work.Count];
+        for (var d = 0; d < decisions.Count; d++)
+        {
+            (ofGroup[decisionWork[d]] ??= []).Add(d);
+        }
         var noticeClaims = new ClaimRound(invocation, now, _dryRun);
         foreach (var (index, met) in notices)
         {
             var notice = decisions[index];
             var rule = work[decisionWork[index]].Rule;
-            if (Followed(decisions, decisionWork, index, rule) is { } held)
+            if (Followed(decisions, ofGroup[decisionWork[index]]) is { } held)
             {
                 decisions[index] = notice with
                 {
@@ -266,12 +272,12 @@ public sealed class DecisionMaker
     /// planned or already ran (in cooldown, in progress); null when the notice is claimed — one of them is, or the rule
     /// has none and only notifies.
     /// </summary>
-    private static Decision? Followed(List<Decision> decisions, List<int> decisionWork, int notice, Rule rule)
+    private static Decision? Followed(List<Decision> decisions, List<int> group)
     {
         Decision? held = null;
-        for (var d = 0; d < decisions.Count; d++)
+        foreach (var d in group)
         {
-            if (decisionWork[d] != decisionWork[notice] || decisions[d].Action is not { Type: not ActionCatalog.Notify and not ActionCatalog.Forward })
+            if (decisions[d].Action is not { Type: not ActionCatalog.Notify and not ActionCatalog.Forward })
             {
                 continue;
             }
